@@ -1,0 +1,100 @@
+use std::fmt;
+
+use crate::avro::AvroSchema;
+
+/// The schema formats of Confluent's `schemaType` field.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum SchemaType {
+    Avro,
+    Protobuf,
+    Json,
+}
+
+impl SchemaType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Avro => "AVRO",
+            Self::Protobuf => "PROTOBUF",
+            Self::Json => "JSON",
+        }
+    }
+
+    /// Confluent matches `schemaType` case-sensitively.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "AVRO" => Some(Self::Avro),
+            "PROTOBUF" => Some(Self::Protobuf),
+            "JSON" => Some(Self::Json),
+            _ => None,
+        }
+    }
+}
+
+/// Why a schema text was rejected; `message` is what Confluent puts after
+/// `details: ` in its 42201 answer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ParseError {
+    pub message: String,
+}
+
+impl ParseError {
+    pub fn new(message: impl Into<String>) -> Self {
+        Self {
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for ParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for ParseError {}
+
+/// A schema of any supported format, parsed and validated.
+#[derive(Clone, Debug)]
+pub enum ParsedSchema {
+    Avro(AvroSchema),
+}
+
+impl ParsedSchema {
+    /// Parses `text` as `schema_type`. `references` are the texts of the
+    /// referenced schemas, transitively, dependencies before dependants: the
+    /// named types they define are visible to `text`.
+    pub fn parse(
+        schema_type: SchemaType,
+        text: &str,
+        references: &[&str],
+    ) -> Result<Self, ParseError> {
+        match schema_type {
+            SchemaType::Avro => AvroSchema::parse(text, references).map(Self::Avro),
+            other => Err(ParseError::new(format!(
+                "schema type {} is not supported yet",
+                other.as_str()
+            ))),
+        }
+    }
+
+    pub fn schema_type(&self) -> SchemaType {
+        match self {
+            Self::Avro(_) => SchemaType::Avro,
+        }
+    }
+
+    /// The text Confluent stores for this schema (spec §4.5).
+    pub fn canonical_text(&self) -> String {
+        match self {
+            Self::Avro(schema) => schema.canonical_text(),
+        }
+    }
+
+    /// The text stored when `normalize=true`; fails where normalising
+    /// validates more than parsing does (e.g. Avro field defaults).
+    pub fn normalized_text(&self) -> Result<String, ParseError> {
+        match self {
+            Self::Avro(schema) => schema.normalized_text(),
+        }
+    }
+}
