@@ -1,7 +1,9 @@
 //! Levels, version selection and Confluent's message layout (spec
-//! compatibility.md §1.1–1.3), the same for every format.
+//! compatibility.md §1.1–1.3), the same for every format. Each format only
+//! answers "what stops `reader` from reading `writer`" (for the diff-based
+//! formats: original = writer, update = reader).
 
-use crate::{CompatibilityLevel, ParsedSchema};
+use crate::{avro, CompatibilityLevel, ParsedSchema};
 
 /// A live (not soft-deleted) version the new schema is checked against.
 pub struct PreviousVersion<'a> {
@@ -11,14 +13,304 @@ pub struct PreviousVersion<'a> {
     pub text: &'a str,
 }
 
+/// Which schema a message talks about; fills the two `%s` of Confluent's
+/// descriptions (reader's side first).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Side {
+    New,
+    Old,
+}
+
+impl Side {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Side::New => "new",
+            Side::Old => "old",
+        }
+    }
+}
+
+/// The message for comparing schemas of different formats.
+const DIFFERENT_SCHEMA_TYPE: &str = "Incompatible because of different schema type";
+
+/// Confluent quotes at most this many characters of the old schema.
+const MAX_QUOTED_SCHEMA_CHARS: usize = 10 * 1024;
+
 /// Checks `new` against `previous` (oldest first) under `level` and returns
 /// Confluent's message list: empty when compatible.
+///
+/// Newest version first; a transitive level stops at the first failing
+/// version and reports only that one. `validate_fields` is echoed in the
+/// closing entry (reserved-field checks are not implemented yet).
 pub fn check(
     level: CompatibilityLevel,
     new: &ParsedSchema,
     previous: &[PreviousVersion<'_>],
     validate_fields: bool,
 ) -> Vec<String> {
-    let _ = (level, new, previous, validate_fields);
-    todo!("filled in by the Avro compatibility work")
+    if level == CompatibilityLevel::None {
+        return Vec::new();
+    }
+    let count = if level.is_transitive() {
+        previous.len()
+    } else {
+        1
+    };
+    let failing = previous
+        .iter()
+        .rev()
+        .take(count)
+        .map(|old| check_version(level, new, old))
+        .find(|messages| !messages.is_empty());
+    match failing {
+        Some(mut messages) => {
+            messages.push(format!(
+                "{{validateFields: '{validate_fields}', compatibility: '{level}'}}"
+            ));
+            messages
+        }
+        None => Vec::new(),
+    }
+}
+
+/// The messages against one old version. FULL puts the forward part (old
+/// reads new) first and quotes the old version only after the backward part.
+fn check_version(
+    level: CompatibilityLevel,
+    new: &ParsedSchema,
+    old: &PreviousVersion<'_>,
+) -> Vec<String> {
+    if new.schema_type() != old.schema.schema_type() {
+        return vec![DIFFERENT_SCHEMA_TYPE.to_string()];
+    }
+    let mut messages = Vec::new();
+    if level.checks_forward() {
+        let forward = reader_messages(old.schema, Side::Old, new, Side::New);
+        let quote_old = !level.checks_backward();
+        messages.extend(with_old_version_quoted(forward, old, quote_old));
+    }
+    if level.checks_backward() {
+        let backward = reader_messages(new, Side::New, old.schema, Side::Old);
+        messages.extend(with_old_version_quoted(backward, old, true));
+    }
+    messages
+}
+
+/// What the format reports for `reader` reading data written with `writer`.
+fn reader_messages(
+    reader: &ParsedSchema,
+    reader_side: Side,
+    writer: &ParsedSchema,
+    writer_side: Side,
+) -> Vec<String> {
+    match (reader, writer) {
+        (ParsedSchema::Avro(r), ParsedSchema::Avro(w)) => {
+            avro::compatibility::confluent_messages(r, w, reader_side, writer_side)
+        }
+    }
+}
+
+/// Confluent's `formatErrorMessages`: a failing direction is followed by
+/// `{oldSchemaVersion: N}` and `{oldSchema: '…'}` (truncated past 10 240
+/// characters) when that direction is the one configured to quote.
+fn with_old_version_quoted(
+    mut messages: Vec<String>,
+    old: &PreviousVersion<'_>,
+    quote_old: bool,
+) -> Vec<String> {
+    if messages.is_empty() || !quote_old {
+        return messages;
+    }
+    messages.push(format!("{{oldSchemaVersion: {}}}", old.version));
+    messages.push(quoted_old_schema(old.text));
+    messages
+}
+
+/// Java's `String.length`/`substring` count UTF-16 units, so the cut does too.
+fn quoted_old_schema(text: &str) -> String {
+    let mut units = 0;
+    let cut = text.char_indices().find(|(_, c)| {
+        units += c.len_utf16();
+        units > MAX_QUOTED_SCHEMA_CHARS
+    });
+    match cut {
+        None => format!("{{oldSchema: '{text}'}}"),
+        Some((at, _)) => format!("{{oldSchema: <truncated> '{}...'}}", &text[..at]),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::avro::{AvroSchema, Field, Kind, Name, Node, NodeId, Record};
+
+    fn node(kind: Kind) -> Node {
+        Node {
+            kind,
+            props: Vec::new(),
+            from_reference: false,
+        }
+    }
+
+    /// `record R` with the given `int` fields, none with a default.
+    fn int_record(fields: &[&str]) -> ParsedSchema {
+        let mut nodes: Vec<Node> = fields.iter().map(|_| node(Kind::Int)).collect();
+        let fields = fields
+            .iter()
+            .enumerate()
+            .map(|(i, name)| Field {
+                name: name.to_string(),
+                schema: NodeId(i),
+                doc: None,
+                default: None,
+                order: None,
+                aliases: Vec::new(),
+                props: Vec::new(),
+            })
+            .collect();
+        nodes.push(node(Kind::Record(Record {
+            name: Name {
+                name: "R".into(),
+                namespace: None,
+            },
+            doc: None,
+            aliases: Vec::new(),
+            fields,
+            is_error: false,
+        })));
+        let root = NodeId(nodes.len() - 1);
+        ParsedSchema::Avro(AvroSchema {
+            nodes,
+            root,
+            names: [("R".to_string(), root)].into(),
+        })
+    }
+
+    fn versions<'a>(schemas: &'a [ParsedSchema], texts: &'a [String]) -> Vec<PreviousVersion<'a>> {
+        schemas
+            .iter()
+            .zip(texts)
+            .enumerate()
+            .map(|(i, (schema, text))| PreviousVersion {
+                version: i as i32 + 1,
+                schema,
+                text,
+            })
+            .collect()
+    }
+
+    const B_MISSING: &str = "{errorType:'READER_FIELD_MISSING_DEFAULT_VALUE', description:'The field 'b' at path '/fields/1' in the new schema has no default value and is missing in the old schema', additionalInfo:'b'}";
+    const F_MISSING: &str = "{errorType:'READER_FIELD_MISSING_DEFAULT_VALUE', description:'The field 'b' at path '/fields/1' in the old schema has no default value and is missing in the new schema', additionalInfo:'b'}";
+
+    #[test]
+    fn backward_failure_quotes_old_version_then_level() {
+        let old = [int_record(&["a"])];
+        let texts = ["OLD".to_string()];
+        let messages = check(
+            CompatibilityLevel::Backward,
+            &int_record(&["a", "b"]),
+            &versions(&old, &texts),
+            false,
+        );
+        assert_eq!(
+            messages,
+            [
+                B_MISSING,
+                "{oldSchemaVersion: 1}",
+                "{oldSchema: 'OLD'}",
+                "{validateFields: 'false', compatibility: 'BACKWARD'}"
+            ]
+        );
+    }
+
+    #[test]
+    fn full_with_only_forward_failing_does_not_quote_old_version() {
+        let old = [int_record(&["a", "b"])];
+        let texts = ["OLD".to_string()];
+        let messages = check(
+            CompatibilityLevel::Full,
+            &int_record(&["a"]),
+            &versions(&old, &texts),
+            true,
+        );
+        assert_eq!(
+            messages,
+            [F_MISSING, "{validateFields: 'true', compatibility: 'FULL'}"]
+        );
+    }
+
+    #[test]
+    fn full_puts_forward_part_first_and_quotes_after_backward_part() {
+        let old = [int_record(&["a", "b"])];
+        let texts = ["OLD".to_string()];
+        let messages = check(
+            CompatibilityLevel::Full,
+            &int_record(&["a", "c", "d"]),
+            &versions(&old, &texts),
+            false,
+        );
+        assert_eq!(messages.len(), 6, "{messages:?}");
+        assert!(messages[0]
+            .contains("in the old schema has no default value and is missing in the new schema"));
+        assert!(messages[1].contains("The field 'c'") && messages[1].contains("in the new schema"));
+        assert!(messages[2].contains("The field 'd'"));
+        assert_eq!(
+            messages[3..5],
+            ["{oldSchemaVersion: 1}", "{oldSchema: 'OLD'}"]
+        );
+    }
+
+    #[test]
+    fn non_transitive_checks_only_latest_and_transitive_stops_at_first_failure() {
+        // v1 {a}, v2 {a, b}, v3 {a, b}; new {a, b} fails only against v1.
+        let old = [
+            int_record(&["a"]),
+            int_record(&["a", "b"]),
+            int_record(&["a", "b"]),
+        ];
+        let texts = ["V1".to_string(), "V2".to_string(), "V3".to_string()];
+        let previous = versions(&old, &texts);
+        let new = int_record(&["a", "b"]);
+        assert!(check(CompatibilityLevel::Backward, &new, &previous, false).is_empty());
+        let messages = check(
+            CompatibilityLevel::BackwardTransitive,
+            &new,
+            &previous,
+            false,
+        );
+        assert_eq!(
+            messages[1..3],
+            ["{oldSchemaVersion: 1}", "{oldSchema: 'V1'}"]
+        );
+        assert_eq!(messages.len(), 4);
+    }
+
+    #[test]
+    fn none_and_empty_history_are_always_compatible() {
+        let old = [int_record(&["a"])];
+        let texts = ["OLD".to_string()];
+        let new = int_record(&["x", "y"]);
+        assert!(check(
+            CompatibilityLevel::None,
+            &new,
+            &versions(&old, &texts),
+            false
+        )
+        .is_empty());
+        assert!(check(CompatibilityLevel::FullTransitive, &new, &[], false).is_empty());
+    }
+
+    #[test]
+    fn old_schema_longer_than_10240_utf16_units_is_truncated() {
+        let exact = "é".repeat(MAX_QUOTED_SCHEMA_CHARS);
+        assert_eq!(
+            quoted_old_schema(&exact),
+            format!("{{oldSchema: '{exact}'}}")
+        );
+        let long = format!("{exact}xyz");
+        assert_eq!(
+            quoted_old_schema(&long),
+            format!("{{oldSchema: <truncated> '{exact}...'}}")
+        );
+    }
 }

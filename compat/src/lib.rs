@@ -11,6 +11,6 @@ mod compatibility;
 mod level;
 mod parsed;
 
-pub use compatibility::{check, PreviousVersion};
+pub use compatibility::{check, PreviousVersion, Side};
 pub use level::CompatibilityLevel;
 pub use parsed::{ParseError, ParsedSchema, SchemaType};

@@ -2,6 +2,7 @@
 //! text, normalisation, and reader/writer compatibility (as Java's
 //! `SchemaCompatibility` decides).
 
+pub mod compatibility;
 mod schema;
 
 pub use schema::{AvroSchema, Enum, Field, Fixed, Kind, Name, Node, NodeId, Record};

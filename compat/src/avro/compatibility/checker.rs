@@ -1,0 +1,224 @@
+//! The walk over a (reader, writer) pair of schema graphs: memoisation on
+//! node pairs, the location stack, and dispatch to the rules. A port of the
+//! control flow of Java's `ReaderWriterCompatibilityChecker`, whose quirks
+//! decide which messages Confluent prints.
+
+use std::collections::HashMap;
+use std::mem::discriminant;
+
+use super::incompatibility::{CheckAborted, Incompatibility, IncompatibilityType};
+use crate::avro::{AvroSchema, Kind, NodeId};
+
+/// What visiting one pair yields: the incompatibilities found (none means
+/// compatible), or the exception Java would have thrown.
+pub(super) type Outcome = Result<Vec<Incompatibility>, CheckAborted>;
+
+/// One step of a location path; rendered only when an incompatibility is
+/// recorded, so the common (compatible) path allocates nothing.
+#[derive(Clone, Copy, Debug)]
+pub(super) enum Token {
+    /// Java pushes an empty root token that the rendered path leaves out.
+    Root,
+    Fields,
+    Type,
+    Items,
+    Values,
+    Name,
+    Symbols,
+    Size,
+    /// A reader field position or a writer union branch index.
+    Index(usize),
+}
+
+impl Token {
+    fn push_to(self, out: &mut String) {
+        // No token can contain `~` or `/`, so JSON-pointer escaping is a no-op.
+        match self {
+            Token::Root => {}
+            Token::Fields => out.push_str("fields"),
+            Token::Type => out.push_str("type"),
+            Token::Items => out.push_str("items"),
+            Token::Values => out.push_str("values"),
+            Token::Name => out.push_str("name"),
+            Token::Symbols => out.push_str("symbols"),
+            Token::Size => out.push_str("size"),
+            Token::Index(i) => out.push_str(&i.to_string()),
+        }
+    }
+}
+
+/// Memo entry: Java stores "in progress" first, so a pair met again while it
+/// is being computed (a recursive type) counts as compatible.
+enum Memo {
+    InProgress,
+    Done(Vec<Incompatibility>),
+}
+
+/// State of one reader/writer check; Java makes a fresh one per call.
+pub(super) struct Checker<'a> {
+    pub(super) reader: &'a AvroSchema,
+    pub(super) writer: &'a AvroSchema,
+    memo: HashMap<(NodeId, NodeId), Memo>,
+    location: Vec<Token>,
+    /// Field name → position, per writer record, built on first lookup.
+    writer_fields: HashMap<NodeId, HashMap<&'a str, usize>>,
+}
+
+impl<'a> Checker<'a> {
+    pub(super) fn new(reader: &'a AvroSchema, writer: &'a AvroSchema) -> Self {
+        Self {
+            reader,
+            writer,
+            memo: HashMap::new(),
+            location: Vec::new(),
+            writer_fields: HashMap::new(),
+        }
+    }
+
+    /// Checks the two roots, starting from an empty location.
+    pub(super) fn check_roots(&mut self) -> Outcome {
+        self.visit(Token::Root, self.reader.root, self.writer.root)
+    }
+
+    /// Java's `getCompatibility(token, reader, writer, location)`: pushes
+    /// `token`, answers from the memo or computes and memoises. A memoised
+    /// answer keeps the locations of the visit that computed it.
+    pub(super) fn visit(&mut self, token: Token, reader: NodeId, writer: NodeId) -> Outcome {
+        self.location.push(token);
+        let outcome = self.memoised(reader, writer);
+        self.location.pop();
+        outcome
+    }
+
+    fn memoised(&mut self, reader: NodeId, writer: NodeId) -> Outcome {
+        match self.memo.get(&(reader, writer)) {
+            Some(Memo::InProgress) => return Ok(Vec::new()),
+            Some(Memo::Done(found)) => return Ok(found.clone()),
+            None => {}
+        }
+        self.memo.insert((reader, writer), Memo::InProgress);
+        let found = self.calculate(reader, writer)?;
+        self.memo
+            .insert((reader, writer), Memo::Done(found.clone()));
+        Ok(found)
+    }
+
+    /// Java's two-argument `getCompatibility(reader, writer)`, used to probe
+    /// union branches: a fresh location stack (the memo is shared) and only
+    /// the verdict is kept, the details are dropped.
+    pub(super) fn probe(&mut self, reader: NodeId, writer: NodeId) -> Result<bool, CheckAborted> {
+        let outer = std::mem::take(&mut self.location);
+        let outcome = self.visit(Token::Root, reader, writer);
+        self.location = outer;
+        Ok(outcome?.is_empty())
+    }
+
+    /// Runs `body` with `token` pushed, for the rules' own path steps
+    /// (`name`, `symbols`, `fields`, a field index, a union branch index).
+    pub(super) fn within<T>(&mut self, token: Token, body: impl FnOnce(&mut Self) -> T) -> T {
+        self.location.push(token);
+        let result = body(self);
+        self.location.pop();
+        result
+    }
+
+    /// An incompatibility at the current location.
+    pub(super) fn report(&self, kind: IncompatibilityType, message: String) -> Incompatibility {
+        Incompatibility {
+            kind,
+            location: self.rendered_location(),
+            message,
+        }
+    }
+
+    /// `/` followed by the tokens after the root joined with `/`.
+    fn rendered_location(&self) -> String {
+        let mut out = String::from("/");
+        for (i, token) in self.location.iter().skip(1).enumerate() {
+            if i > 0 {
+                out.push('/');
+            }
+            token.push_to(&mut out);
+        }
+        out
+    }
+
+    /// Position of the field called `name` in writer record `record`.
+    pub(super) fn writer_field_position(&mut self, record: NodeId, name: &str) -> Option<usize> {
+        let writer = self.writer;
+        let index =
+            self.writer_fields
+                .entry(record)
+                .or_insert_with(|| match &writer.node(record).kind {
+                    Kind::Record(r) => r
+                        .fields
+                        .iter()
+                        .enumerate()
+                        .map(|(i, f)| (f.name.as_str(), i))
+                        .collect(),
+                    _ => HashMap::new(),
+                });
+        index.get(name).copied()
+    }
+
+    /// Java's `calculateCompatibility`: same types compare structurally,
+    /// a writer union is split, otherwise promotions or a reader union.
+    fn calculate(&mut self, reader: NodeId, writer: NodeId) -> Outcome {
+        let (r, w) = (self.reader, self.writer);
+        let (reader_kind, writer_kind) = (&r.node(reader).kind, &w.node(writer).kind);
+        if discriminant(reader_kind) == discriminant(writer_kind) {
+            return self.same_type(reader, writer, reader_kind, writer_kind);
+        }
+        match (reader_kind, writer_kind) {
+            (_, Kind::Union { branches }) => self.every_writer_branch_readable(reader, branches),
+            (Kind::Union { branches }, _) => self.missing_union_branch_for_writer(branches, writer),
+            _ => Ok(self.type_mismatch(reader_kind, writer_kind)),
+        }
+    }
+
+    fn same_type(
+        &mut self,
+        reader: NodeId,
+        writer: NodeId,
+        reader_kind: &'a Kind,
+        writer_kind: &'a Kind,
+    ) -> Outcome {
+        match (reader_kind, writer_kind) {
+            (Kind::Array { items: ri }, Kind::Array { items: wi }) => {
+                self.visit(Token::Items, *ri, *wi)
+            }
+            (Kind::Map { values: rv }, Kind::Map { values: wv }) => {
+                self.visit(Token::Values, *rv, *wv)
+            }
+            (Kind::Fixed(rf), Kind::Fixed(wf)) => {
+                let mut found: Vec<_> = self
+                    .name_mismatch(&rf.name, &rf.aliases, &wf.name)
+                    .into_iter()
+                    .collect();
+                found.extend(self.fixed_size_mismatch(rf, wf));
+                Ok(found)
+            }
+            (Kind::Enum(re), Kind::Enum(we)) => {
+                let mut found: Vec<_> = self
+                    .name_mismatch(&re.name, &re.aliases, &we.name)
+                    .into_iter()
+                    .collect();
+                found.extend(self.missing_enum_symbols(re, we));
+                Ok(found)
+            }
+            (Kind::Record(rr), Kind::Record(wr)) => {
+                let mut found: Vec<_> = self
+                    .name_mismatch(&rr.name, &rr.aliases, &wr.name)
+                    .into_iter()
+                    .collect();
+                found.extend(self.record_fields(rr, writer)?);
+                Ok(found)
+            }
+            (Kind::Union { .. }, Kind::Union { branches: wb }) => {
+                self.missing_union_branches(reader, wb)
+            }
+            // Equal primitive types.
+            _ => Ok(Vec::new()),
+        }
+    }
+}
