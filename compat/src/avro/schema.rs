@@ -18,6 +18,11 @@ pub struct AvroSchema {
     pub root: NodeId,
     /// Full name (`ns.Name`, or `Name` in the null namespace) → definition.
     pub names: HashMap<String, NodeId>,
+    /// The root of each referenced schema, in the order given. Confluent's
+    /// canonical text prints the named ones by name; types nested inside a
+    /// referenced schema are not known that way (Java's
+    /// `toString(referencedSchemas)`).
+    pub reference_roots: Vec<NodeId>,
 }
 
 impl AvroSchema {
