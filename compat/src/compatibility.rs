@@ -183,6 +183,7 @@ mod tests {
             nodes,
             root,
             names: [("R".to_string(), root)].into(),
+            reference_roots: Vec::new(),
         })
     }
 

@@ -3,7 +3,7 @@
 
 use super::checker::{Checker, Outcome, Token};
 use super::incompatibility::{CheckAborted, IncompatibilityType};
-use crate::avro::{Field, Kind, NodeId, Record};
+use crate::avro::{canonical, Field, Kind, NodeId, Record};
 
 impl<'a> Checker<'a> {
     /// Java's `checkReaderWriterRecordFields`: every reader field, at
@@ -86,20 +86,8 @@ impl<'a> Checker<'a> {
                 field.name,
                 self.reader.node(field.schema).kind.type_name(),
                 position,
-                writer_record_text(self.writer, writer)
+                canonical::standalone_text(&self.writer.nodes, writer)
             ),
         }
     }
-}
-
-/// Stands in for Java's `Schema.toString()` of the writer record (its JSON)
-/// in the exception text: the record's full name, until the parser exposes
-/// Java's text for a single node.
-fn writer_record_text(schema: &crate::avro::AvroSchema, record: NodeId) -> String {
-    schema
-        .node(record)
-        .kind
-        .name()
-        .map(|n| n.full_name())
-        .unwrap_or_default()
 }

@@ -86,6 +86,7 @@ impl Graph {
             nodes: self.nodes,
             root,
             names,
+            reference_roots: Vec::new(),
         }
     }
 }
