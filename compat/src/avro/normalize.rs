@@ -113,20 +113,17 @@ impl Builder<'_> {
     }
 
     fn named(&mut self, node: &Node) -> Result<(), ParseError> {
-        let Some(name) = node.kind.name() else {
-            return Ok(());
+        let (name, ty, doc, aliases) = match &node.kind {
+            Kind::Record(r) => (&r.name, "record", &r.doc, &r.aliases),
+            Kind::Enum(e) => (&e.name, "enum", &e.doc, &e.aliases),
+            Kind::Fixed(f) => (&f.name, "fixed", &f.doc, &f.aliases),
+            _ => return Ok(()),
         };
         let full_name = name.full_name();
         if !self.known.insert(full_name.clone()) {
             self.out.push_str(&format!("\"{full_name}\""));
             return Ok(());
         }
-        let (ty, doc, aliases) = match &node.kind {
-            Kind::Record(r) => ("record", &r.doc, &r.aliases),
-            Kind::Enum(e) => ("enum", &e.doc, &e.aliases),
-            Kind::Fixed(f) => ("fixed", &f.doc, &f.aliases),
-            _ => return Ok(()),
-        };
         self.out
             .push_str(&format!("{{\"name\":\"{full_name}\",\"type\":\"{ty}\""));
         match &node.kind {
