@@ -3,7 +3,9 @@
 //! control flow of Java's `ReaderWriterCompatibilityChecker`, whose quirks
 //! decide which messages Confluent prints.
 
+use std::collections::hash_map::Entry;
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::mem::discriminant;
 
 use super::incompatibility::{CheckAborted, Incompatibility, IncompatibilityType};
@@ -54,24 +56,57 @@ enum Memo {
     Done(Vec<Incompatibility>),
 }
 
+/// Hashes node ids (small integers, nothing adversarial) with one multiply
+/// instead of SipHash: the memo is the checker's hottest table.
+#[derive(Default)]
+struct NodeIdHasher(u64);
+
+impl Hasher for NodeIdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.write_u64(n as u64);
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(29) ^ n).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+}
+
+type NodeIdMap<K, V> = HashMap<K, V, BuildHasherDefault<NodeIdHasher>>;
+
 /// State of one reader/writer check; Java makes a fresh one per call.
 pub(super) struct Checker<'a> {
     pub(super) reader: &'a AvroSchema,
     pub(super) writer: &'a AvroSchema,
-    memo: HashMap<(NodeId, NodeId), Memo>,
+    memo: NodeIdMap<(NodeId, NodeId), Memo>,
+    /// One stack for the whole walk; a probe's fresh stack is the part
+    /// above `base` (saves an allocation per union probe).
     location: Vec<Token>,
+    base: usize,
     /// Field name → position, per writer record, built on first lookup.
-    writer_fields: HashMap<NodeId, HashMap<&'a str, usize>>,
+    writer_fields: NodeIdMap<NodeId, HashMap<&'a str, usize>>,
 }
 
 impl<'a> Checker<'a> {
     pub(super) fn new(reader: &'a AvroSchema, writer: &'a AvroSchema) -> Self {
+        let mut memo = NodeIdMap::default();
+        memo.reserve(reader.nodes.len().max(writer.nodes.len()));
         Self {
             reader,
             writer,
-            memo: HashMap::new(),
-            location: Vec::new(),
-            writer_fields: HashMap::new(),
+            memo,
+            location: Vec::with_capacity(32),
+            base: 0,
+            writer_fields: NodeIdMap::default(),
         }
     }
 
@@ -85,21 +120,38 @@ impl<'a> Checker<'a> {
     /// answer keeps the locations of the visit that computed it.
     pub(super) fn visit(&mut self, token: Token, reader: NodeId, writer: NodeId) -> Outcome {
         self.location.push(token);
-        let outcome = self.memoised(reader, writer);
+        let outcome = if self.both_primitive(reader, writer) {
+            // Not memoised: a primitive pair never recurses, and Java (whose
+            // primitive nodes are never shared) reaches each such pair from
+            // one memoised parent pair only, so no visit could observe the
+            // entry. Skipping it is faster and does not depend on whether
+            // the parser shares primitive nodes.
+            self.calculate(reader, writer)
+        } else {
+            self.memoised(reader, writer)
+        };
         self.location.pop();
         outcome
     }
 
+    fn both_primitive(&self, reader: NodeId, writer: NodeId) -> bool {
+        is_primitive(&self.reader.node(reader).kind) && is_primitive(&self.writer.node(writer).kind)
+    }
+
     fn memoised(&mut self, reader: NodeId, writer: NodeId) -> Outcome {
-        match self.memo.get(&(reader, writer)) {
-            Some(Memo::InProgress) => return Ok(Vec::new()),
-            Some(Memo::Done(found)) => return Ok(found.clone()),
-            None => {}
-        }
-        self.memo.insert((reader, writer), Memo::InProgress);
+        match self.memo.entry((reader, writer)) {
+            Entry::Occupied(entry) => {
+                return Ok(match entry.get() {
+                    Memo::InProgress => Vec::new(),
+                    Memo::Done(found) => found.clone(),
+                })
+            }
+            Entry::Vacant(entry) => entry.insert(Memo::InProgress),
+        };
         let found = self.calculate(reader, writer)?;
-        self.memo
-            .insert((reader, writer), Memo::Done(found.clone()));
+        if let Some(slot) = self.memo.get_mut(&(reader, writer)) {
+            *slot = Memo::Done(found.clone());
+        }
         Ok(found)
     }
 
@@ -107,9 +159,9 @@ impl<'a> Checker<'a> {
     /// union branches: a fresh location stack (the memo is shared) and only
     /// the verdict is kept, the details are dropped.
     pub(super) fn probe(&mut self, reader: NodeId, writer: NodeId) -> Result<bool, CheckAborted> {
-        let outer = std::mem::take(&mut self.location);
+        let outer_base = std::mem::replace(&mut self.base, self.location.len());
         let outcome = self.visit(Token::Root, reader, writer);
-        self.location = outer;
+        self.base = outer_base;
         Ok(outcome?.is_empty())
     }
 
@@ -131,10 +183,10 @@ impl<'a> Checker<'a> {
         }
     }
 
-    /// `/` followed by the tokens after the root joined with `/`.
+    /// `/` followed by the tokens after the (current stack's) root joined with `/`.
     fn rendered_location(&self) -> String {
         let mut out = String::from("/");
-        for (i, token) in self.location.iter().skip(1).enumerate() {
+        for (i, token) in self.location[self.base..].iter().skip(1).enumerate() {
             if i > 0 {
                 out.push('/');
             }
@@ -221,4 +273,18 @@ impl<'a> Checker<'a> {
             _ => Ok(Vec::new()),
         }
     }
+}
+
+fn is_primitive(kind: &Kind) -> bool {
+    matches!(
+        kind,
+        Kind::Null
+            | Kind::Boolean
+            | Kind::Int
+            | Kind::Long
+            | Kind::Float
+            | Kind::Double
+            | Kind::Bytes
+            | Kind::String
+    )
 }
