@@ -9,6 +9,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 use std::mem::discriminant;
 
 use super::incompatibility::{CheckAborted, Incompatibility, IncompatibilityType};
+use super::primitives::is_promotion;
 use crate::avro::{AvroSchema, Kind, NodeId};
 
 /// What visiting one pair yields: the incompatibilities found (none means
@@ -92,9 +93,17 @@ pub(super) struct Checker<'a> {
     /// above `base` (saves an allocation per union probe).
     location: Vec<Token>,
     base: usize,
-    /// Field name → position, per writer record, built on first lookup.
-    writer_fields: NodeIdMap<NodeId, HashMap<&'a str, usize>>,
+    /// How to find fields by name, per writer record.
+    writer_fields: NodeIdMap<NodeId, FieldIndex<'a>>,
 }
+
+/// Writer-record field lookup: linear scans, counted, until an index pays.
+enum FieldIndex<'a> {
+    Scanning(u32),
+    Built(HashMap<&'a str, usize>),
+}
+
+const SCANS_BEFORE_INDEXING: u32 = 8;
 
 impl<'a> Checker<'a> {
     pub(super) fn new(reader: &'a AvroSchema, writer: &'a AvroSchema) -> Self {
@@ -159,6 +168,14 @@ impl<'a> Checker<'a> {
     /// union branches: a fresh location stack (the memo is shared) and only
     /// the verdict is kept, the details are dropped.
     pub(super) fn probe(&mut self, reader: NodeId, writer: NodeId) -> Result<bool, CheckAborted> {
+        if self.both_primitive(reader, writer) {
+            // Unmemoised and its details dropped: only the verdict matters.
+            let (r, w) = (
+                &self.reader.node(reader).kind,
+                &self.writer.node(writer).kind,
+            );
+            return Ok(discriminant(r) == discriminant(w) || is_promotion(w, r));
+        }
         let outer_base = std::mem::replace(&mut self.base, self.location.len());
         let outcome = self.visit(Token::Root, reader, writer);
         self.base = outer_base;
@@ -195,22 +212,35 @@ impl<'a> Checker<'a> {
         out
     }
 
-    /// Position of the field called `name` in writer record `record`.
+    /// Position of the field called `name` in writer record `record`: a
+    /// scan while lookups that miss the reader's position are few (one
+    /// added or renamed field), an index once they are many (reordering).
     pub(super) fn writer_field_position(&mut self, record: NodeId, name: &str) -> Option<usize> {
-        let writer = self.writer;
-        let index =
-            self.writer_fields
-                .entry(record)
-                .or_insert_with(|| match &writer.node(record).kind {
-                    Kind::Record(r) => r
-                        .fields
-                        .iter()
-                        .enumerate()
-                        .map(|(i, f)| (f.name.as_str(), i))
-                        .collect(),
-                    _ => HashMap::new(),
-                });
-        index.get(name).copied()
+        let fields = match &self.writer.node(record).kind {
+            Kind::Record(r) => &r.fields,
+            _ => return None,
+        };
+        let index = self
+            .writer_fields
+            .entry(record)
+            .or_insert(FieldIndex::Scanning(0));
+        match index {
+            FieldIndex::Scanning(lookups) if *lookups < SCANS_BEFORE_INDEXING => {
+                *lookups += 1;
+                fields.iter().position(|f| f.name == name)
+            }
+            FieldIndex::Scanning(_) => {
+                let built: HashMap<&str, usize> = fields
+                    .iter()
+                    .enumerate()
+                    .map(|(i, f)| (f.name.as_str(), i))
+                    .collect();
+                let position = built.get(name).copied();
+                *index = FieldIndex::Built(built);
+                position
+            }
+            FieldIndex::Built(built) => built.get(name).copied(),
+        }
     }
 
     /// Java's `calculateCompatibility`: same types compare structurally,

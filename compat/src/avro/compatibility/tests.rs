@@ -478,3 +478,35 @@ fn shared_named_type_repeats_the_first_locations() {
         vec![first.clone(), first]
     );
 }
+
+#[test]
+fn many_reordered_fields_are_still_matched_by_name() {
+    // More lookups miss the reader's position than the scan budget allows,
+    // so the writer record gets indexed part-way through.
+    let names: Vec<String> = (0..20).map(|i| format!("f{i}")).collect();
+    let record = |order: &mut dyn Iterator<Item = usize>, long_field: usize| {
+        let mut g = Graph::default();
+        let fields = order
+            .map(|i| {
+                let t = g.add(if i == long_field {
+                    Kind::Long
+                } else {
+                    Kind::Int
+                });
+                field(&names[i], t, None)
+            })
+            .collect();
+        let root = g.record("R", fields);
+        g.finish(root)
+    };
+    let writer = record(&mut (0..20), 7);
+    let reader = record(&mut (0..20).rev(), usize::MAX);
+    assert_eq!(
+        found(&reader, &writer),
+        one(
+            IncompatibilityType::TypeMismatch,
+            "/fields/12/type",
+            "reader type: INT not compatible with writer type: LONG"
+        )
+    );
+}
