@@ -1,1 +1,40 @@
-fn main() {}
+//! treaty: a schema registry for Kafka, speaking Confluent Schema
+//! Registry's REST API, storing in embedded RocksDB.
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use treaty::serve;
+
+#[derive(Parser)]
+#[command(name = "treaty", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the registry server.
+    Serve(serve::ServeArgs),
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("TREATY_LOG")
+                .unwrap_or_else(|_| "info".into()),
+        )
+        .init();
+    let cli = Cli::parse();
+    let outcome = match cli.command {
+        Command::Serve(args) => serve::run(args),
+    };
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("treaty: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}

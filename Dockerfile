@@ -1,0 +1,26 @@
+# Build: the RocksDB bindings need libclang.
+FROM rust:1-bookworm AS build
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends libclang-dev clang \
+ && rm -rf /var/lib/apt/lists/*
+WORKDIR /src
+COPY Cargo.toml Cargo.lock ./
+COPY compat compat
+COPY src src
+COPY tests tests
+RUN cargo build --release --locked --bin treaty
+
+# Run: a small Debian with the C++ runtime RocksDB links against.
+FROM debian:bookworm-slim
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends libstdc++6 \
+ && rm -rf /var/lib/apt/lists/* \
+ && useradd --system --home /data treaty \
+ && mkdir /data && chown treaty /data
+COPY --from=build /src/target/release/treaty /usr/local/bin/treaty
+USER treaty
+VOLUME /data
+EXPOSE 8081
+ENV TREATY_LISTEN=0.0.0.0:8081 TREATY_DATA_DIR=/data
+ENTRYPOINT ["treaty"]
+CMD ["serve"]

@@ -1,0 +1,20 @@
+# Shared by the project's scripts: the Debian packages a build needs, and
+# one cargo target dir outside the clone, so RocksDB's C++ build is reused by
+# every later run on the same machine and tests and server share one profile.
+# Source it; it installs what is missing and exports CARGO_TARGET_DIR.
+
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/treaty/target}"
+mkdir -p "$CARGO_TARGET_DIR"
+
+# RocksDB's bindings are generated with libclang.
+missing=()
+for package in libclang-dev clang; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "ok installed" || missing+=("$package")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing Debian packages: ${missing[*]}" >&2
+  sudo_cmd=()
+  [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
+  "${sudo_cmd[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq "${missing[@]}" >/dev/null
+fi

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# The whole test suite: Rust unit and HTTP tests, the real Confluent client
+# tests, and the differential check against the Apache Avro reference.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/env.sh
+
+echo "== build (one profile for tests and the server the client tests start)"
+cargo build --workspace --all-targets
+echo "== cargo test"
+cargo test --workspace
+echo "== real-client tests (confluent-kafka)"
+TREATY_BIN="$CARGO_TARGET_DIR/debug/treaty" bash scripts/client-tests.sh
+echo "== Avro differential test against the Apache Avro reference checker"
+bash scripts/avro-differential.sh

@@ -1,0 +1,76 @@
+//! `/compatibility`: would this schema be accepted, and if not, why.
+
+use std::sync::Arc;
+
+use axum::extract::State;
+use axum::response::Response;
+use axum::routing::post;
+use axum::Router;
+use serde_json::{json, Value};
+
+use super::body::{schema_request, JsonBody};
+use super::error::ApiResult;
+use super::negotiate::json_response;
+use super::params::Params;
+use super::path::{self, PathParams};
+use crate::registry::{CompatibilityTarget, Registry, RegistryError};
+
+pub fn routes() -> Router<Arc<Registry>> {
+    Router::new()
+        .route(
+            "/compatibility/subjects/{subject}/versions",
+            post(check_registration),
+        )
+        .route(
+            "/compatibility/subjects/{subject}/versions/{version}",
+            post(check_version),
+        )
+}
+
+async fn check_registration(
+    State(registry): State<Arc<Registry>>,
+    PathParams(subject): PathParams<String>,
+    params: Params,
+    body: JsonBody,
+) -> ApiResult<Response> {
+    check(
+        &registry,
+        &subject,
+        CompatibilityTarget::Registration,
+        &params,
+        &body,
+    )
+}
+
+async fn check_version(
+    State(registry): State<Arc<Registry>>,
+    PathParams((subject, version)): PathParams<(String, String)>,
+    params: Params,
+    body: JsonBody,
+) -> ApiResult<Response> {
+    let target = CompatibilityTarget::Version(path::version(&version)?);
+    check(&registry, &subject, target, &params, &body)
+}
+
+/// With `verbose`, an invalid schema is an answer (incompatible, with the
+/// parse error as its message) rather than a 422.
+fn check(
+    registry: &Registry,
+    subject: &str,
+    target: CompatibilityTarget,
+    params: &Params,
+    body: &JsonBody,
+) -> ApiResult<Response> {
+    let verbose = params.flag("verbose");
+    let request = schema_request(body, "testCompatibilityForSubject.arg3")?;
+    let messages =
+        match registry.test_compatibility(subject, target, &request, params.flag("normalize")) {
+            Err(RegistryError::InvalidSchema(message)) if verbose => vec![message],
+            other => other?,
+        };
+    let mut answer = json!({"is_compatible": messages.is_empty()});
+    if verbose {
+        answer["messages"] = Value::from(messages);
+    }
+    Ok(json_response(&answer))
+}

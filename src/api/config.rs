@@ -1,0 +1,70 @@
+//! `/config`: compatibility and related settings, global and per subject.
+//! GET answers `compatibilityLevel`, PUT takes and echoes `compatibility`.
+
+use std::sync::Arc;
+
+use axum::extract::State;
+use axum::response::Response;
+use axum::routing::get;
+use axum::Router;
+
+use super::body::JsonBody;
+use super::error::ApiResult;
+use super::negotiate::json_response;
+use super::params::Params;
+use super::path::PathParams;
+use crate::registry::Registry;
+
+pub fn routes() -> Router<Arc<Registry>> {
+    Router::new()
+        .route(
+            "/config",
+            get(get_global).put(put_global).delete(delete_global),
+        )
+        .route(
+            "/config/{subject}",
+            get(get_subject).put(put_subject).delete(delete_subject),
+        )
+}
+
+async fn get_global(State(registry): State<Arc<Registry>>) -> Response {
+    json_response(&registry.global_config())
+}
+
+async fn put_global(State(registry): State<Arc<Registry>>, body: JsonBody) -> ApiResult<Response> {
+    let update = body.object("updateTopLevelConfig.arg1", "ConfigUpdateRequest")?;
+    Ok(json_response(&registry.set_config(None, update).await?))
+}
+
+async fn delete_global(State(registry): State<Arc<Registry>>) -> ApiResult<Response> {
+    Ok(json_response(&registry.delete_config(None).await?))
+}
+
+async fn get_subject(
+    State(registry): State<Arc<Registry>>,
+    PathParams(subject): PathParams<String>,
+    params: Params,
+) -> ApiResult<Response> {
+    let config = registry.subject_config(&subject, params.flag("defaultToGlobal"))?;
+    Ok(json_response(&config))
+}
+
+async fn put_subject(
+    State(registry): State<Arc<Registry>>,
+    PathParams(subject): PathParams<String>,
+    body: JsonBody,
+) -> ApiResult<Response> {
+    let update = body.object("updateSubjectLevelConfig.arg2", "ConfigUpdateRequest")?;
+    Ok(json_response(
+        &registry.set_config(Some(&subject), update).await?,
+    ))
+}
+
+async fn delete_subject(
+    State(registry): State<Arc<Registry>>,
+    PathParams(subject): PathParams<String>,
+) -> ApiResult<Response> {
+    Ok(json_response(
+        &registry.delete_config(Some(&subject)).await?,
+    ))
+}

@@ -1,0 +1,174 @@
+//! The one error type of the HTTP layer: every failure, from the registry
+//! or from the framework, leaves as Confluent's status and
+//! `{"error_code": …, "message": …}` body.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+
+use super::negotiate::json_response;
+use crate::registry::RegistryError;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ApiError {
+    pub status: StatusCode,
+    pub code: u32,
+    pub message: String,
+}
+
+impl ApiError {
+    pub fn new(status: StatusCode, code: u32, message: impl Into<String>) -> Self {
+        Self {
+            status,
+            code,
+            message: message.into(),
+        }
+    }
+
+    /// Framework errors use the HTTP status as their code.
+    pub fn http(status: StatusCode, message: impl Into<String>) -> Self {
+        Self::new(status, u32::from(status.as_u16()), message)
+    }
+
+    /// An unknown path, or a path/query integer that does not convert.
+    pub fn not_found() -> Self {
+        Self::http(StatusCode::NOT_FOUND, "HTTP 404 Not Found")
+    }
+
+    pub fn method_not_allowed() -> Self {
+        Self::http(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "HTTP 405 Method Not Allowed",
+        )
+    }
+
+    pub fn not_acceptable() -> Self {
+        Self::http(StatusCode::NOT_ACCEPTABLE, "HTTP 406 Not Acceptable")
+    }
+
+    pub fn unsupported_media_type() -> Self {
+        Self::http(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "HTTP 415 Unsupported Media Type",
+        )
+    }
+
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        Self::http(StatusCode::BAD_REQUEST, message)
+    }
+
+    /// A required body that is missing: Confluent names the Java parameter.
+    pub fn missing_body(java_argument: &str) -> Self {
+        Self::http(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            format!("{java_argument} must not be null (was null)"),
+        )
+    }
+
+    pub fn internal() -> Self {
+        Self::http(StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error")
+    }
+
+    pub fn invalid_version(raw: &str) -> Self {
+        Self::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            42202,
+            format!("The specified version '{raw}' is not a valid version id. Allowed values are between [1, 2^31-1] and the string \"latest\""),
+        )
+    }
+
+    pub fn invalid_schema(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::UNPROCESSABLE_ENTITY, 42201, message)
+    }
+}
+
+impl From<RegistryError> for ApiError {
+    fn from(error: RegistryError) -> Self {
+        use RegistryError::*;
+        let not_found = StatusCode::NOT_FOUND;
+        let unprocessable = StatusCode::UNPROCESSABLE_ENTITY;
+        match error {
+            SubjectNotFound(s) => Self::new(not_found, 40401, format!("Subject '{s}' not found.")),
+            VersionNotFound(v) => Self::new(not_found, 40402, format!("Version {v} not found.")),
+            SchemaIdNotFound(id) => Self::new(not_found, 40403, format!("Schema {id} not found")),
+            SchemaNotFound => Self::new(not_found, 40403, "Schema not found"),
+            SubjectSoftDeleted(s) => Self::new(
+                not_found,
+                40404,
+                format!("Subject '{s}' was soft deleted.Set permanent=true to delete permanently"),
+            ),
+            SubjectNotSoftDeleted(s) => Self::new(
+                not_found,
+                40405,
+                format!("Subject '{s}' was not deleted first before being permanently deleted"),
+            ),
+            VersionSoftDeleted(s, v) => Self::new(
+                not_found,
+                40406,
+                format!("Subject '{s}' Version {v} was soft deleted.Set permanent=true to delete permanently"),
+            ),
+            VersionNotSoftDeleted(s, v) => Self::new(
+                not_found,
+                40407,
+                format!("Subject '{s}' Version {v} was not deleted first before being permanently deleted"),
+            ),
+            SubjectConfigNotFound(s) => Self::new(
+                not_found,
+                40408,
+                format!("Subject '{s}' does not have subject-level compatibility configured"),
+            ),
+            SubjectModeNotFound(s) => Self::new(
+                not_found,
+                40409,
+                format!("Subject '{s}' does not have subject-level mode configured"),
+            ),
+            Incompatible { subject, messages } => Self::new(
+                StatusCode::CONFLICT,
+                409,
+                format!(
+                    "Schema being registered is incompatible with an earlier schema for subject \"{subject}\", details: [{}]",
+                    messages.join(", ")
+                ),
+            ),
+            InvalidSchema(message) => Self::invalid_schema(message),
+            InvalidCompatibilityLevel => Self::new(
+                unprocessable,
+                42203,
+                "Invalid compatibility level. Valid values are none, backward, forward, full, backward_transitive, forward_transitive, and full_transitive",
+            ),
+            InvalidMode => Self::new(
+                unprocessable,
+                42204,
+                "Invalid mode. Valid values are READWRITE, READONLY, and IMPORT.",
+            ),
+            OperationNotPermitted(message) => Self::new(unprocessable, 42205, message),
+            ReferenceExists(s, v) => Self::new(
+                unprocessable,
+                42206,
+                format!("One or more references exist to the schema {{magic=1,keytype=SCHEMA,subject={s},version={v}}}."),
+            ),
+            InvalidSubject(s) => Self::new(
+                unprocessable,
+                42208,
+                format!("The specified subject '{s}' is not a valid."),
+            ),
+            Store(detail) => {
+                tracing::error!(%detail, "store error");
+                Self::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    50001,
+                    "Register schema operation failed while writing to the Kafka store",
+                )
+            }
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = json!({"error_code": self.code, "message": self.message});
+        (self.status, json_response(&body)).into_response()
+    }
+}
+
+pub type ApiResult<T> = Result<T, ApiError>;

@@ -1,0 +1,86 @@
+//! `/mode`: READWRITE, READONLY, READONLY_OVERRIDE and IMPORT, global and
+//! per subject or context. PUT echoes the request body as sent.
+
+use std::sync::Arc;
+
+use axum::extract::State;
+use axum::response::Response;
+use axum::routing::get;
+use axum::Router;
+use serde_json::{json, Map, Value};
+
+use super::body::JsonBody;
+use super::error::{ApiError, ApiResult};
+use super::negotiate::json_response;
+use super::params::Params;
+use super::path::PathParams;
+use crate::registry::{Mode, Registry, RegistryError};
+
+pub fn routes() -> Router<Arc<Registry>> {
+    Router::new()
+        .route("/mode", get(get_global).put(put_global))
+        .route(
+            "/mode/{subject}",
+            get(get_subject).put(put_subject).delete(delete_subject),
+        )
+}
+
+fn mode_body(mode: Mode) -> Value {
+    json!({"mode": mode.as_str()})
+}
+
+/// The requested mode: Confluent answers a missing or null `mode` with a
+/// bare 500, and anything it does not know with 42204.
+fn requested_mode(body: &Map<String, Value>) -> ApiResult<Mode> {
+    match body.get("mode") {
+        None | Some(Value::Null) => Err(ApiError::internal()),
+        Some(Value::String(mode)) => Ok(mode.parse::<Mode>()?),
+        Some(_) => Err(RegistryError::InvalidMode.into()),
+    }
+}
+
+async fn get_global(State(registry): State<Arc<Registry>>) -> Response {
+    json_response(&mode_body(registry.global_mode()))
+}
+
+async fn put_global(
+    State(registry): State<Arc<Registry>>,
+    params: Params,
+    body: JsonBody,
+) -> ApiResult<Response> {
+    let body = body.object("updateTopLevelMode.arg1", "ModeUpdateRequest")?;
+    let mode = requested_mode(&body)?;
+    registry.set_mode(None, mode, params.flag("force")).await?;
+    Ok(json_response(&body))
+}
+
+async fn get_subject(
+    State(registry): State<Arc<Registry>>,
+    PathParams(subject): PathParams<String>,
+    params: Params,
+) -> ApiResult<Response> {
+    let mode = registry.subject_mode(&subject, params.flag("defaultToGlobal"))?;
+    Ok(json_response(&mode_body(mode)))
+}
+
+async fn put_subject(
+    State(registry): State<Arc<Registry>>,
+    PathParams(subject): PathParams<String>,
+    params: Params,
+    body: JsonBody,
+) -> ApiResult<Response> {
+    let body = body.object("updateMode.arg2", "ModeUpdateRequest")?;
+    let mode = requested_mode(&body)?;
+    registry
+        .set_mode(Some(&subject), mode, params.flag("force"))
+        .await?;
+    Ok(json_response(&body))
+}
+
+async fn delete_subject(
+    State(registry): State<Arc<Registry>>,
+    PathParams(subject): PathParams<String>,
+) -> ApiResult<Response> {
+    let previous = registry.delete_mode(&subject).await?;
+    Ok(json_response(&mode_body(previous)))
+}

@@ -1,0 +1,29 @@
+//! Path parameters: subjects arrive percent-decoded within their segment;
+//! ids and versions are parsed as Confluent parses them.
+
+use axum::extract::rejection::PathRejection;
+use axum::extract::FromRequestParts;
+
+use super::error::{ApiError, ApiResult};
+use super::params::parse_java_int;
+use crate::registry::VersionSpec;
+
+#[derive(FromRequestParts)]
+#[from_request(via(axum::extract::Path), rejection(ApiError))]
+pub struct PathParams<T>(pub T);
+
+impl From<PathRejection> for ApiError {
+    fn from(_: PathRejection) -> Self {
+        ApiError::not_found()
+    }
+}
+
+/// `{id}`: an int, else JAX-RS's 404.
+pub fn schema_id(raw: &str) -> ApiResult<i32> {
+    parse_java_int(raw).ok_or_else(ApiError::not_found)
+}
+
+/// `{v}`: a version number, `latest` or `-1`, else 42202.
+pub fn version(raw: &str) -> ApiResult<VersionSpec> {
+    VersionSpec::parse(raw).ok_or_else(|| ApiError::invalid_version(raw))
+}

@@ -1,0 +1,107 @@
+//! `/schemas`: schemas by global id, the list of schemas, and their types.
+
+use std::sync::Arc;
+
+use axum::extract::State;
+use axum::response::Response;
+use axum::routing::get;
+use axum::Router;
+use serde_json::json;
+
+use super::error::{ApiError, ApiResult};
+use super::negotiate::{json_response, raw_response};
+use super::params::Params;
+use super::path::{self, PathParams};
+use super::views;
+use crate::registry::{Registry, RegistryError};
+
+/// Confluent's default and maximum page for `/schemas`.
+const SCHEMA_SEARCH_LIMIT: usize = 1000;
+
+pub fn routes() -> Router<Arc<Registry>> {
+    Router::new()
+        .route("/schemas", get(list_schemas))
+        .route("/schemas/types", get(types))
+        .route("/schemas/ids/{id}", get(by_id))
+        .route("/schemas/ids/{id}/schema", get(raw_by_id))
+        .route("/schemas/ids/{id}/subjects", get(id_subjects))
+        .route("/schemas/ids/{id}/versions", get(id_versions))
+}
+
+/// The formats this registry parses.
+async fn types() -> Response {
+    json_response(&["AVRO"])
+}
+
+async fn list_schemas(
+    State(registry): State<Arc<Registry>>,
+    params: Params,
+) -> ApiResult<Response> {
+    let page = params.page()?;
+    let schemas = registry.schemas(
+        params.get("subjectPrefix").unwrap_or(""),
+        params.flag("deleted"),
+        params.flag("latestOnly"),
+    );
+    let views: Vec<_> = schemas.iter().map(views::schema).collect();
+    Ok(json_response(&page.apply(views, Some(SCHEMA_SEARCH_LIMIT))))
+}
+
+async fn by_id(
+    State(registry): State<Arc<Registry>>,
+    PathParams(id): PathParams<String>,
+    params: Params,
+) -> ApiResult<Response> {
+    let id = path::schema_id(&id)?;
+    let subject = params.get("subject");
+    let content = registry.schema_by_id(id, subject)?;
+    let max_id = params.flag("fetchMaxId").then(|| registry.max_id(subject));
+    Ok(json_response(&views::schema_string(&content, max_id)))
+}
+
+/// The schema text itself. Confluent 7.9 answers an unknown id here with a
+/// bare 500, and so do we.
+async fn raw_by_id(
+    State(registry): State<Arc<Registry>>,
+    PathParams(id): PathParams<String>,
+    params: Params,
+) -> ApiResult<Response> {
+    let id = path::schema_id(&id)?;
+    match registry.schema_by_id(id, params.get("subject")) {
+        Ok(content) => Ok(raw_response(content.schema.clone())),
+        Err(RegistryError::SchemaIdNotFound(_)) => Err(ApiError::internal()),
+        Err(other) => Err(other.into()),
+    }
+}
+
+async fn id_subjects(
+    State(registry): State<Arc<Registry>>,
+    PathParams(id): PathParams<String>,
+    params: Params,
+) -> ApiResult<Response> {
+    let id = path::schema_id(&id)?;
+    let page = params.page()?;
+    let holders = registry.id_versions(id, params.get("subject"), params.flag("deleted"))?;
+    let mut subjects: Vec<String> = Vec::new();
+    for (subject, _) in holders {
+        if !subjects.contains(&subject) {
+            subjects.push(subject);
+        }
+    }
+    Ok(json_response(&page.apply(subjects, None)))
+}
+
+async fn id_versions(
+    State(registry): State<Arc<Registry>>,
+    PathParams(id): PathParams<String>,
+    params: Params,
+) -> ApiResult<Response> {
+    let id = path::schema_id(&id)?;
+    let page = params.page()?;
+    let holders = registry.id_versions(id, params.get("subject"), params.flag("deleted"))?;
+    let pairs: Vec<_> = holders
+        .into_iter()
+        .map(|(subject, version)| json!({"subject": subject, "version": version}))
+        .collect();
+    Ok(json_response(&page.apply(pairs, None)))
+}

@@ -1,0 +1,11 @@
+//! treaty: a schema registry for Kafka that speaks Confluent Schema
+//! Registry's REST API and stores in embedded RocksDB.
+//!
+//! `store` persists records, `registry` is the domain (register, look up,
+//! delete, configs and modes), `api` is the HTTP layer, `serve` wires them.
+//! Schema parsing and compatibility live in the `treaty-compat` crate.
+
+pub mod api;
+pub mod registry;
+pub mod serve;
+pub mod store;

@@ -1,0 +1,324 @@
+//! Read-only questions the REST API asks: listings, versions, schemas by id.
+
+use std::sync::Arc;
+
+use super::content::SchemaContent;
+use super::references;
+use super::state::{State, Version};
+use super::subject::{QualifiedSubject, DEFAULT_CONTEXT};
+use super::{Registry, RegistryError, Result};
+
+/// One subject-version, as the API returns it.
+#[derive(Clone, Debug)]
+pub struct VersionView {
+    pub subject: String,
+    pub version: i32,
+    pub id: i32,
+    pub deleted: bool,
+    pub content: Arc<SchemaContent>,
+}
+
+impl VersionView {
+    pub fn new(subject: &str, number: i32, version: &Version) -> Self {
+        Self {
+            subject: subject.to_owned(),
+            version: number,
+            id: version.id,
+            deleted: version.deleted,
+            content: Arc::clone(&version.content),
+        }
+    }
+}
+
+/// A `{v}` path segment: a number, or `latest` (also `-1`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum VersionSpec {
+    Latest,
+    Number(i32),
+}
+
+impl VersionSpec {
+    /// Java's `Integer.parseInt` after trimming, as Confluent validates it;
+    /// `None` is a 42202.
+    pub fn parse(raw: &str) -> Option<Self> {
+        let trimmed = raw.trim();
+        if trimmed.eq_ignore_ascii_case("latest") {
+            return Some(Self::Latest);
+        }
+        match trimmed.parse::<i32>().ok()? {
+            -1 => Some(Self::Latest),
+            n if n >= 1 => Some(Self::Number(n)),
+            _ => None,
+        }
+    }
+}
+
+/// Which versions a listing includes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum SubjectFilter {
+    #[default]
+    Live,
+    /// Live and soft-deleted.
+    All,
+    /// Soft-deleted only.
+    DeletedOnly,
+}
+
+impl SubjectFilter {
+    pub fn from_flags(deleted: bool, deleted_only: bool) -> Self {
+        match (deleted, deleted_only) {
+            (_, true) => Self::DeletedOnly,
+            (true, false) => Self::All,
+            _ => Self::Live,
+        }
+    }
+
+    fn admits(self, version: &Version) -> bool {
+        match self {
+            Self::Live => !version.deleted,
+            Self::All => true,
+            Self::DeletedOnly => version.deleted,
+        }
+    }
+}
+
+/// Whether `name` starts with `prefix` in Confluent's context-aware sense:
+/// `:*:` matches every context, a bare prefix the default context only.
+fn matches_prefix(name: &str, prefix: &str) -> bool {
+    if let Some(rest) = prefix.strip_prefix(":*:") {
+        return QualifiedSubject::parse(name).name.starts_with(rest);
+    }
+    let subject = QualifiedSubject::parse(name);
+    let wanted = QualifiedSubject::parse(prefix);
+    if !prefix.starts_with(":.") {
+        return subject.is_default_context() && subject.name.starts_with(&wanted.name);
+    }
+    subject.context == wanted.context && subject.name.starts_with(&wanted.name)
+}
+
+impl State {
+    /// The subjects a version read of `subject` tries: itself, then (for an
+    /// unqualified name) the same name in every other context.
+    pub fn subject_candidates(&self, subject: &QualifiedSubject) -> Vec<QualifiedSubject> {
+        let mut candidates = vec![subject.clone()];
+        if subject.is_default_context() {
+            candidates.extend(
+                self.contexts
+                    .keys()
+                    .filter(|c| c.as_str() != DEFAULT_CONTEXT)
+                    .map(|c| QualifiedSubject::in_context(c, &subject.name)),
+            );
+        }
+        candidates
+    }
+
+    fn version_of(
+        &self,
+        subject: &str,
+        spec: VersionSpec,
+        include_deleted: bool,
+    ) -> Result<VersionView> {
+        let entry = self
+            .subject(subject)
+            .filter(|s| include_deleted || s.has_live_versions())
+            .ok_or_else(|| RegistryError::SubjectNotFound(subject.to_owned()))?;
+        let found = match spec {
+            VersionSpec::Latest => entry.latest_live(),
+            VersionSpec::Number(n) => entry
+                .versions
+                .get(&n)
+                .filter(|v| include_deleted || !v.deleted)
+                .map(|v| (n, v)),
+        };
+        let not_found = || match spec {
+            VersionSpec::Latest => "-1".to_owned(),
+            VersionSpec::Number(n) => n.to_string(),
+        };
+        found
+            .map(|(n, v)| VersionView::new(subject, n, v))
+            .ok_or_else(|| RegistryError::VersionNotFound(not_found()))
+    }
+}
+
+impl Registry {
+    /// `GET /subjects`.
+    pub fn subjects(&self, prefix: &str, filter: SubjectFilter) -> Vec<String> {
+        let state = self.state();
+        state
+            .subjects
+            .iter()
+            .filter(|(name, _)| matches_prefix(name, prefix))
+            .filter(|(_, subject)| match filter {
+                SubjectFilter::Live => subject.has_live_versions(),
+                SubjectFilter::All => true,
+                SubjectFilter::DeletedOnly => !subject.has_live_versions(),
+            })
+            .map(|(name, _)| name.clone())
+            .collect()
+    }
+
+    /// `GET /subjects/{s}/versions`.
+    pub fn versions(&self, subject: &str, filter: SubjectFilter) -> Result<Vec<i32>> {
+        let name = QualifiedSubject::parse(subject).to_string();
+        let state = self.state();
+        let versions: Vec<i32> = state
+            .subject(&name)
+            .map(|s| {
+                s.versions
+                    .iter()
+                    .filter(|(_, v)| filter.admits(v))
+                    .map(|(n, _)| *n)
+                    .collect()
+            })
+            .unwrap_or_default();
+        if versions.is_empty() {
+            return Err(RegistryError::SubjectNotFound(name));
+        }
+        Ok(versions)
+    }
+
+    /// `GET /subjects/{s}/versions/{v}`, with the context fallback.
+    pub fn version(
+        &self,
+        subject: &str,
+        spec: VersionSpec,
+        include_deleted: bool,
+    ) -> Result<VersionView> {
+        let state = self.state();
+        let qualified = QualifiedSubject::parse(subject);
+        let mut first_error = None;
+        for candidate in state.subject_candidates(&qualified) {
+            match state.version_of(&candidate.to_string(), spec, include_deleted) {
+                Ok(found) => return Ok(found),
+                Err(error) => {
+                    first_error.get_or_insert(error);
+                }
+            }
+        }
+        Err(first_error.expect("there is always one candidate"))
+    }
+
+    /// `GET /schemas/ids/{id}`: the content of `id` in the context `subject`
+    /// names (the default context, then any other, when unqualified).
+    pub fn schema_by_id(&self, id: i32, subject: Option<&str>) -> Result<Arc<SchemaContent>> {
+        let state = self.state();
+        let contexts: Vec<String> = match subject.map(QualifiedSubject::parse) {
+            Some(s) if !s.is_default_context() => vec![s.context],
+            Some(_) => std::iter::once(DEFAULT_CONTEXT.to_owned())
+                .chain(
+                    state
+                        .contexts
+                        .keys()
+                        .filter(|c| *c != DEFAULT_CONTEXT)
+                        .cloned(),
+                )
+                .collect(),
+            None => vec![DEFAULT_CONTEXT.to_owned()],
+        };
+        contexts
+            .iter()
+            .find_map(|c| state.context(c)?.ids.get(&id))
+            .map(|entry| Arc::clone(&entry.content))
+            .ok_or(RegistryError::SchemaIdNotFound(id))
+    }
+
+    /// The highest id allocated in the context of `subject`.
+    pub fn max_id(&self, subject: Option<&str>) -> i32 {
+        let context = subject.map_or(DEFAULT_CONTEXT.to_owned(), |s| {
+            QualifiedSubject::parse(s).context
+        });
+        self.state().context(&context).map_or(0, |c| c.max_id)
+    }
+
+    /// `GET /schemas/ids/{id}/versions`: the subject-versions holding `id`,
+    /// in the order they were registered.
+    pub fn id_versions(
+        &self,
+        id: i32,
+        subject: Option<&str>,
+        include_deleted: bool,
+    ) -> Result<Vec<(String, i32)>> {
+        let state = self.state();
+        let context = subject.map_or(DEFAULT_CONTEXT.to_owned(), |s| {
+            QualifiedSubject::parse(s).context
+        });
+        let entry = state
+            .context(&context)
+            .and_then(|c| c.ids.get(&id))
+            .ok_or(RegistryError::SchemaNotFound)?;
+        Ok(entry
+            .holders
+            .iter()
+            .filter(|(s, v)| {
+                include_deleted
+                    || state
+                        .subject(s)
+                        .and_then(|s| s.versions.get(v))
+                        .is_some_and(|v| !v.deleted)
+            })
+            .cloned()
+            .collect())
+    }
+
+    /// `GET /schemas`: one entry per subject-version, by subject then version.
+    pub fn schemas(
+        &self,
+        prefix: &str,
+        include_deleted: bool,
+        latest_only: bool,
+    ) -> Vec<VersionView> {
+        let state = self.state();
+        let filter = if include_deleted {
+            SubjectFilter::All
+        } else {
+            SubjectFilter::Live
+        };
+        let mut views = Vec::new();
+        for (name, subject) in state
+            .subjects
+            .iter()
+            .filter(|(n, _)| matches_prefix(n, prefix))
+        {
+            let mut admitted = subject.versions.iter().filter(|(_, v)| filter.admits(v));
+            if latest_only {
+                let latest = subject
+                    .latest_live()
+                    .or_else(|| admitted.next_back().map(|(n, v)| (*n, v)));
+                views.extend(latest.map(|(n, v)| VersionView::new(name, n, v)));
+            } else {
+                views.extend(admitted.map(|(n, v)| VersionView::new(name, *n, v)));
+            }
+        }
+        views
+    }
+
+    /// `GET /subjects/{s}/versions/{v}/referencedby`: ids of the versions
+    /// that reference it.
+    pub fn referenced_by(
+        &self,
+        subject: &str,
+        spec: VersionSpec,
+        include_deleted: bool,
+    ) -> Result<Vec<i32>> {
+        let state = self.state();
+        let name = QualifiedSubject::parse(subject).to_string();
+        let target = state.version_of(&name, spec, true)?;
+        let mut ids: Vec<i32> =
+            references::referrers(&state, &name, target.version, include_deleted)
+                .into_iter()
+                .map(|(_, id)| id)
+                .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        Ok(ids)
+    }
+
+    /// `GET /contexts`: the default context first, then every context that
+    /// ever held a schema.
+    pub fn contexts(&self) -> Vec<String> {
+        let state = self.state();
+        std::iter::once(DEFAULT_CONTEXT.to_owned())
+            .chain(state.known_contexts.iter().cloned())
+            .collect()
+    }
+}

@@ -1,0 +1,371 @@
+//! Configs and modes: how they are stored, resolved along the scope chain
+//! (subject → context → `:.__GLOBAL:` → server default, spec §4.6, §4.9)
+//! and changed.
+
+use std::str::FromStr;
+
+use serde_json::{Map, Value};
+use treaty_compat::CompatibilityLevel;
+
+use super::delete::purge_soft_deleted;
+use super::records::{ModeValue, Record};
+use super::state::State;
+use super::subject::QualifiedSubject;
+use super::{Registry, RegistryError, Result};
+
+pub const DEFAULT_COMPATIBILITY: CompatibilityLevel = CompatibilityLevel::Backward;
+
+/// Config fields `PUT /config` understands, by request name, with the name
+/// they are stored and returned under by GET.
+const CONFIG_FIELDS: [(&str, &str); 9] = [
+    ("compatibility", "compatibilityLevel"),
+    ("normalize", "normalize"),
+    ("validateFields", "validateFields"),
+    ("alias", "alias"),
+    ("compatibilityGroup", "compatibilityGroup"),
+    ("defaultMetadata", "defaultMetadata"),
+    ("overrideMetadata", "overrideMetadata"),
+    ("defaultRuleSet", "defaultRuleSet"),
+    ("overrideRuleSet", "overrideRuleSet"),
+];
+
+const GLOBAL_CONTEXT_SCOPE: &str = ":.__GLOBAL:";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    ReadWrite,
+    ReadOnly,
+    ReadOnlyOverride,
+    Import,
+}
+
+impl Mode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mode::ReadWrite => "READWRITE",
+            Mode::ReadOnly => "READONLY",
+            Mode::ReadOnlyOverride => "READONLY_OVERRIDE",
+            Mode::Import => "IMPORT",
+        }
+    }
+
+    pub fn is_read_only(self) -> bool {
+        matches!(self, Mode::ReadOnly | Mode::ReadOnlyOverride)
+    }
+}
+
+impl FromStr for Mode {
+    type Err = RegistryError;
+
+    /// Case-insensitive, as Confluent accepts it.
+    fn from_str(s: &str) -> Result<Self> {
+        [
+            Mode::ReadWrite,
+            Mode::ReadOnly,
+            Mode::ReadOnlyOverride,
+            Mode::Import,
+        ]
+        .into_iter()
+        .find(|mode| mode.as_str().eq_ignore_ascii_case(s))
+        .ok_or(RegistryError::InvalidMode)
+    }
+}
+
+/// The config/mode record key of a subject: `None` is global, which is
+/// also where the default context itself lives.
+fn scope_key(subject: &QualifiedSubject) -> Option<String> {
+    if subject.is_default_context() && subject.name.is_empty() {
+        None
+    } else {
+        Some(subject.to_string())
+    }
+}
+
+/// Where settings for `subject` are looked up, most specific first. The
+/// global scope reaches the default context only (as in Confluent 7.9).
+fn scope_chain(subject: &QualifiedSubject) -> Vec<Option<String>> {
+    let mut chain = Vec::with_capacity(3);
+    if !subject.name.is_empty() {
+        chain.push(Some(subject.to_string()));
+    }
+    if subject.is_default_context() {
+        chain.push(None);
+    } else {
+        chain.push(Some(format!(":{}:", subject.context)));
+    }
+    chain.push(Some(GLOBAL_CONTEXT_SCOPE.to_owned()));
+    chain
+}
+
+/// A config in GET shape, with the default level where the record has none.
+fn with_default_level(config: &Value) -> Value {
+    let mut config = config.as_object().cloned().unwrap_or_default();
+    config
+        .entry("compatibilityLevel")
+        .or_insert_with(|| Value::from(DEFAULT_COMPATIBILITY.as_str()));
+    Value::Object(config)
+}
+
+fn default_config() -> Value {
+    with_default_level(&Value::Object(Map::new()))
+}
+
+/// The settings a registration of one subject works under.
+#[derive(Clone, Debug)]
+pub struct EffectiveConfig {
+    pub level: CompatibilityLevel,
+    pub normalize: bool,
+    pub validate_fields: bool,
+    pub compatibility_group: Option<String>,
+}
+
+impl State {
+    /// The first config record along the chain decides; Confluent 7.9 fills
+    /// a missing level from the server default, not from wider scopes.
+    pub fn effective_config_value(&self, subject: &QualifiedSubject) -> Value {
+        scope_chain(subject)
+            .iter()
+            .find_map(|scope| self.configs.get(scope))
+            .map_or_else(default_config, with_default_level)
+    }
+
+    pub fn effective_config(&self, subject: &QualifiedSubject) -> EffectiveConfig {
+        let config = self.effective_config_value(subject);
+        let flag = |name: &str| config.get(name).and_then(Value::as_bool).unwrap_or(false);
+        EffectiveConfig {
+            level: config
+                .get("compatibilityLevel")
+                .and_then(Value::as_str)
+                .and_then(|level| level.parse().ok())
+                .unwrap_or(DEFAULT_COMPATIBILITY),
+            normalize: flag("normalize"),
+            validate_fields: flag("validateFields"),
+            compatibility_group: config
+                .get("compatibilityGroup")
+                .and_then(Value::as_str)
+                .map(str::to_owned),
+        }
+    }
+
+    /// A global READONLY_OVERRIDE wins over every subject and context mode.
+    pub fn effective_mode(&self, subject: &QualifiedSubject) -> Mode {
+        let global = self.modes.get(&None).and_then(|m| m.parse().ok());
+        if global == Some(Mode::ReadOnlyOverride) {
+            return Mode::ReadOnlyOverride;
+        }
+        scope_chain(subject)
+            .iter()
+            .find_map(|scope| self.modes.get(scope))
+            .and_then(|mode| mode.parse().ok())
+            .unwrap_or(Mode::ReadWrite)
+    }
+
+    fn global_mode(&self) -> Mode {
+        self.modes
+            .get(&None)
+            .and_then(|mode| mode.parse().ok())
+            .unwrap_or(Mode::ReadWrite)
+    }
+
+    /// Config writes and deletes are refused in read-only modes.
+    pub fn ensure_writable(&self, subject: &QualifiedSubject) -> Result<()> {
+        if self.effective_mode(subject).is_read_only() {
+            return Err(RegistryError::OperationNotPermitted(format!(
+                "Subject {subject} is in read-only mode"
+            )));
+        }
+        Ok(())
+    }
+}
+
+impl Registry {
+    /// `GET /config`: never 404s.
+    pub fn global_config(&self) -> Value {
+        self.state()
+            .configs
+            .get(&None)
+            .map_or_else(default_config, with_default_level)
+    }
+
+    /// `GET /config/{s}`.
+    pub fn subject_config(&self, subject: &str, default_to_global: bool) -> Result<Value> {
+        let subject = QualifiedSubject::parse(subject);
+        let state = self.state();
+        if default_to_global {
+            return Ok(state.effective_config_value(&subject));
+        }
+        state
+            .configs
+            .get(&Some(subject.to_string()))
+            .map(with_default_level)
+            .ok_or(RegistryError::SubjectConfigNotFound(subject.to_string()))
+    }
+
+    /// `PUT /config[/{s}]`: a partial update of the fields sent (an explicit
+    /// `null` clears one). Returns the request's known fields, as Confluent
+    /// echoes them.
+    pub async fn set_config(
+        &self,
+        subject: Option<&str>,
+        update: Map<String, Value>,
+    ) -> Result<Value> {
+        let subject = subject.map(QualifiedSubject::parse);
+        if let Some(subject) = &subject {
+            if !subject.is_valid_for_writes() {
+                return Err(RegistryError::InvalidSubject(subject.to_string()));
+            }
+        }
+        if let Some(level) = update.get("compatibility") {
+            let valid = level
+                .as_str()
+                .is_some_and(|l| CompatibilityLevel::from_str(l).is_ok());
+            if !level.is_null() && !valid {
+                return Err(RegistryError::InvalidCompatibilityLevel);
+            }
+        }
+        let key = subject.as_ref().and_then(scope_key);
+        self.write(|state| {
+            state.ensure_writable(subject.as_ref().unwrap_or(&QualifiedSubject::parse("")))?;
+            let mut config = state
+                .configs
+                .get(&key)
+                .and_then(Value::as_object)
+                .cloned()
+                .unwrap_or_default();
+            let mut echo = Map::new();
+            for (request_name, stored_name) in CONFIG_FIELDS {
+                match update.get(request_name) {
+                    None => {}
+                    Some(Value::Null) => {
+                        config.remove(stored_name);
+                    }
+                    Some(value) => {
+                        let value = if request_name == "compatibility" {
+                            let level: CompatibilityLevel = value
+                                .as_str()
+                                .and_then(|l| l.parse().ok())
+                                .expect("validated");
+                            echo.insert(request_name.to_owned(), value.clone());
+                            Value::from(level.as_str())
+                        } else {
+                            echo.insert(request_name.to_owned(), value.clone());
+                            value.clone()
+                        };
+                        config.insert(stored_name.to_owned(), value);
+                    }
+                }
+            }
+            let record = Record::Config(key.clone(), Some(Value::Object(config)));
+            Ok((vec![record], Value::Object(echo)))
+        })
+        .await
+    }
+
+    /// `DELETE /config[/{s}]`: returns the config that was removed.
+    pub async fn delete_config(&self, subject: Option<&str>) -> Result<Value> {
+        let subject = subject.map(QualifiedSubject::parse);
+        let key = subject.as_ref().and_then(scope_key);
+        self.write(|state| {
+            state.ensure_writable(subject.as_ref().unwrap_or(&QualifiedSubject::parse("")))?;
+            match state.configs.get(&key) {
+                Some(previous) => Ok((
+                    vec![Record::Config(key.clone(), None)],
+                    with_default_level(previous),
+                )),
+                None if key.is_none() => Ok((vec![], default_config())),
+                None => Err(RegistryError::SubjectNotFound(
+                    subject.map(|s| s.to_string()).unwrap_or_default(),
+                )),
+            }
+        })
+        .await
+    }
+
+    /// `GET /mode`.
+    pub fn global_mode(&self) -> Mode {
+        self.state().global_mode()
+    }
+
+    /// `GET /mode/{s}`.
+    pub fn subject_mode(&self, subject: &str, default_to_global: bool) -> Result<Mode> {
+        let subject = QualifiedSubject::parse(subject);
+        let state = self.state();
+        if default_to_global || state.global_mode() == Mode::ReadOnlyOverride {
+            return Ok(state.effective_mode(&subject));
+        }
+        state
+            .modes
+            .get(&scope_key(&subject))
+            .and_then(|mode| mode.parse().ok())
+            .ok_or(RegistryError::SubjectModeNotFound(subject.to_string()))
+    }
+
+    /// `PUT /mode[/{s}]`. Entering IMPORT needs a scope without live
+    /// subjects (unless `force`); soft-deleted leftovers are purged.
+    pub async fn set_mode(&self, subject: Option<&str>, mode: Mode, force: bool) -> Result<()> {
+        let subject = subject.map(QualifiedSubject::parse);
+        if let Some(subject) = &subject {
+            if !subject.is_valid_for_writes() {
+                return Err(RegistryError::InvalidSubject(subject.to_string()));
+            }
+        }
+        let key = subject.as_ref().and_then(scope_key);
+        self.write(|state| {
+            let mut records = Vec::new();
+            if mode == Mode::Import {
+                let in_scope: Vec<&String> = state
+                    .subjects
+                    .keys()
+                    .filter(|name| in_mode_scope(name, subject.as_ref()))
+                    .collect();
+                let live = in_scope
+                    .iter()
+                    .any(|name| state.subjects[name.as_str()].has_live_versions());
+                if live && !force {
+                    return Err(RegistryError::OperationNotPermitted(
+                        "Cannot import since found existing subjects".to_owned(),
+                    ));
+                }
+                for name in in_scope {
+                    records.extend(purge_soft_deleted(state, name)?);
+                }
+            }
+            let value = ModeValue {
+                mode: mode.as_str().to_owned(),
+            };
+            records.push(Record::Mode(key.clone(), Some(value)));
+            Ok((records, ()))
+        })
+        .await
+    }
+
+    /// `DELETE /mode/{s}`: returns the mode that was removed.
+    pub async fn delete_mode(&self, subject: &str) -> Result<Mode> {
+        let subject = QualifiedSubject::parse(subject);
+        let key = scope_key(&subject);
+        self.write(|state| {
+            if state.global_mode() == Mode::ReadOnlyOverride {
+                return Ok((vec![], Mode::ReadOnlyOverride));
+            }
+            let previous = state
+                .modes
+                .get(&key)
+                .and_then(|mode| mode.parse().ok())
+                .ok_or_else(|| RegistryError::SubjectNotFound(subject.to_string()))?;
+            Ok((vec![Record::Mode(key.clone(), None)], previous))
+        })
+        .await
+    }
+}
+
+/// Whether subject `name` lies in the scope a mode is set on: the whole
+/// default context for the global mode, a context, or one subject.
+fn in_mode_scope(name: &str, scope: Option<&QualifiedSubject>) -> bool {
+    let candidate = QualifiedSubject::parse(name);
+    match scope {
+        None => candidate.is_default_context(),
+        Some(scope) if scope.is_context_itself() => candidate.context == scope.context,
+        Some(scope) if scope.name.is_empty() => candidate.is_default_context(),
+        Some(scope) => candidate == *scope,
+    }
+}

@@ -1,0 +1,185 @@
+//! The in-memory index every read is served from. It changes only by
+//! applying records, the same records the store persists, so the state after
+//! a restart is the state before it.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
+
+use serde_json::Value;
+
+use super::content::{Fingerprint, SchemaContent};
+use super::records::Record;
+use super::subject::QualifiedSubject;
+
+#[derive(Clone, Debug)]
+pub struct Version {
+    pub id: i32,
+    pub deleted: bool,
+    pub content: Arc<SchemaContent>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Subject {
+    pub versions: BTreeMap<i32, Version>,
+}
+
+impl Subject {
+    pub fn live_versions(&self) -> impl DoubleEndedIterator<Item = (i32, &Version)> {
+        self.versions
+            .iter()
+            .filter(|(_, v)| !v.deleted)
+            .map(|(n, v)| (*n, v))
+    }
+
+    pub fn latest_live(&self) -> Option<(i32, &Version)> {
+        self.live_versions().next_back()
+    }
+
+    pub fn has_live_versions(&self) -> bool {
+        self.latest_live().is_some()
+    }
+
+    /// Confluent numbers a new version one above every existing one,
+    /// soft-deleted ones included.
+    pub fn next_version(&self) -> i32 {
+        self.versions.keys().next_back().map_or(1, |v| v + 1)
+    }
+}
+
+/// An id and the subject-versions that hold it, in the order they came.
+#[derive(Clone, Debug)]
+pub struct IdEntry {
+    pub content: Arc<SchemaContent>,
+    pub holders: Vec<(String, i32)>,
+}
+
+/// Ids are allocated per context.
+#[derive(Clone, Debug, Default)]
+pub struct Context {
+    pub ids: BTreeMap<i32, IdEntry>,
+    pub by_fingerprint: HashMap<Fingerprint, i32>,
+    pub max_id: i32,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct State {
+    /// By storage name (`name` or `:.ctx:name`), sorted as listings need.
+    pub subjects: BTreeMap<String, Subject>,
+    pub contexts: BTreeMap<String, Context>,
+    /// Contexts that ever held a schema; `/contexts` keeps listing them.
+    pub known_contexts: BTreeSet<String>,
+    /// `None` is the global config; values are in GET shape.
+    pub configs: HashMap<Option<String>, Value>,
+    pub modes: HashMap<Option<String>, String>,
+}
+
+impl State {
+    pub fn subject(&self, name: &str) -> Option<&Subject> {
+        self.subjects.get(name)
+    }
+
+    pub fn context(&self, name: &str) -> Option<&Context> {
+        self.contexts.get(name)
+    }
+
+    pub fn apply(&mut self, record: Record) {
+        match record {
+            Record::Schema(subject, version, value) => {
+                self.remove_version(&subject, version);
+                if let Some(value) = value {
+                    let content = SchemaContent::from_value(&value);
+                    self.insert_version(subject, version, value.id, value.deleted, content);
+                }
+            }
+            Record::Config(subject, value) => set_or_remove(&mut self.configs, subject, value),
+            Record::Mode(subject, value) => {
+                set_or_remove(&mut self.modes, subject, value.map(|m| m.mode))
+            }
+            Record::DeleteSubject(subject, Some(marker)) => {
+                if let Some(entry) = self.subjects.get_mut(&subject) {
+                    for version in entry.versions.range_mut(..=marker.version) {
+                        version.1.deleted = true;
+                    }
+                }
+            }
+            Record::DeleteSubject(_, None) => {}
+            Record::Context(context) => {
+                self.known_contexts.insert(context);
+            }
+            Record::IdWatermark(context, watermark) => {
+                let context = self.contexts.entry(context).or_default();
+                context.max_id = context.max_id.max(watermark.id);
+            }
+        }
+    }
+
+    fn insert_version(
+        &mut self,
+        subject: String,
+        version: i32,
+        id: i32,
+        deleted: bool,
+        content: SchemaContent,
+    ) {
+        let context_name = QualifiedSubject::parse(&subject).context;
+        let context = self.contexts.entry(context_name).or_default();
+        context.max_id = context.max_id.max(id);
+        let fingerprint = content.fingerprint();
+        let entry = context.ids.entry(id).or_insert_with(|| IdEntry {
+            content: Arc::new(content),
+            holders: Vec::new(),
+        });
+        entry.holders.push((subject.clone(), version));
+        let content = Arc::clone(&entry.content);
+        context.by_fingerprint.entry(fingerprint).or_insert(id);
+        let versions = &mut self.subjects.entry(subject).or_default().versions;
+        versions.insert(
+            version,
+            Version {
+                id,
+                deleted,
+                content,
+            },
+        );
+    }
+
+    fn remove_version(&mut self, subject: &str, version: i32) {
+        let Some(entry) = self.subjects.get_mut(subject) else {
+            return;
+        };
+        let Some(removed) = entry.versions.remove(&version) else {
+            return;
+        };
+        if entry.versions.is_empty() {
+            self.subjects.remove(subject);
+        }
+        let context_name = QualifiedSubject::parse(subject).context;
+        let Some(context) = self.contexts.get_mut(&context_name) else {
+            return;
+        };
+        let Some(id_entry) = context.ids.get_mut(&removed.id) else {
+            return;
+        };
+        id_entry
+            .holders
+            .retain(|(s, v)| !(s == subject && *v == version));
+        if id_entry.holders.is_empty() {
+            let fingerprint = id_entry.content.fingerprint();
+            context.ids.remove(&removed.id);
+            if context.by_fingerprint.get(&fingerprint) == Some(&removed.id) {
+                context.by_fingerprint.remove(&fingerprint);
+            }
+        }
+    }
+}
+
+fn set_or_remove<V>(map: &mut HashMap<Option<String>, V>, key: Option<String>, value: Option<V>) {
+    match value {
+        Some(value) => {
+            map.insert(key, value);
+        }
+        None => {
+            map.remove(&key);
+        }
+    }
+}

@@ -1,0 +1,56 @@
+//! `treaty serve`: open the store, load the registry, serve HTTP until
+//! SIGINT or SIGTERM.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use clap::Args;
+
+use crate::registry::Registry;
+use crate::store::Store;
+
+#[derive(Args, Debug)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "TREATY_LISTEN", default_value = "127.0.0.1:8081")]
+    listen: SocketAddr,
+    /// Directory of the RocksDB store.
+    #[arg(long, env = "TREATY_DATA_DIR", default_value = "./data")]
+    data_dir: PathBuf,
+    /// Largest request body accepted, in bytes.
+    #[arg(long, env = "TREATY_MAX_BODY_BYTES", default_value_t = 4 * 1024 * 1024)]
+    max_body_bytes: usize,
+}
+
+pub fn run(args: ServeArgs) -> Result<(), Box<dyn std::error::Error>> {
+    let store = Store::open(&args.data_dir)
+        .map_err(|e| format!("cannot open data dir {}: {e}", args.data_dir.display()))?;
+    let registry = Registry::open(store).map_err(|e| format!("cannot load the registry: {e:?}"))?;
+    let app = crate::api::app(Arc::new(registry), args.max_body_bytes);
+    let runtime = tokio::runtime::Runtime::new()?;
+    runtime.block_on(async {
+        let listener = tokio::net::TcpListener::bind(args.listen)
+            .await
+            .map_err(|e| format!("cannot listen on {}: {e}", args.listen))?;
+        let address = listener.local_addr()?;
+        tracing::info!(%address, data_dir = %args.data_dir.display(), "treaty is serving");
+        // On stdout for scripts and tests that start treaty on port 0.
+        println!("treaty listening on {address}");
+        axum::serve(listener, app)
+            .with_graceful_shutdown(shutdown_signal())
+            .await?;
+        tracing::info!("treaty stopped");
+        Ok(())
+    })
+}
+
+async fn shutdown_signal() {
+    let interrupt = tokio::signal::ctrl_c();
+    let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        .expect("SIGTERM handler installs");
+    tokio::select! {
+        _ = interrupt => {}
+        _ = terminate.recv() => {}
+    }
+}

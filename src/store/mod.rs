@@ -1,0 +1,88 @@
+//! Durable storage in RocksDB: the latest value of every record key, as a
+//! compacted `_schemas` topic would hold it. Each write is one atomic batch
+//! whose WAL is synced before it is acknowledged.
+
+use std::path::Path;
+
+use rocksdb::{Options, WriteBatch, WriteOptions, DB};
+
+use crate::registry::records::{Record, RecordKey};
+
+const RECORDS: &str = "records";
+
+pub struct Store {
+    db: DB,
+}
+
+#[derive(Debug)]
+pub struct StoreError(pub String);
+
+impl std::fmt::Display for StoreError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for StoreError {}
+
+impl From<rocksdb::Error> for StoreError {
+    fn from(error: rocksdb::Error) -> Self {
+        StoreError(error.into_string())
+    }
+}
+
+impl Store {
+    pub fn open(dir: &Path) -> Result<Self, StoreError> {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| StoreError(format!("cannot create data dir {}: {e}", dir.display())))?;
+        let mut options = Options::default();
+        options.create_if_missing(true);
+        options.create_missing_column_families(true);
+        let db = DB::open_cf(&options, dir, [RECORDS])?;
+        Ok(Self { db })
+    }
+
+    /// Every stored record, in an order that replays correctly: subject
+    /// delete markers after the versions they mark.
+    pub fn load(&self) -> Result<Vec<Record>, StoreError> {
+        let cf = self.records_cf();
+        let mut records = Vec::new();
+        let mut markers = Vec::new();
+        for item in self.db.iterator_cf(cf, rocksdb::IteratorMode::Start) {
+            let (key, value) = item?;
+            let key: RecordKey = serde_json::from_slice(&key)
+                .map_err(|e| StoreError(format!("corrupt record key: {e}")))?;
+            let record = Record::decode(key, Some(&value))
+                .map_err(|e| StoreError(format!("corrupt record value: {e}")))?;
+            match record {
+                Record::DeleteSubject(..) => markers.push(record),
+                _ => records.push(record),
+            }
+        }
+        records.extend(markers);
+        Ok(records)
+    }
+
+    /// Persists `records` atomically; returns once the WAL is synced.
+    pub fn write(&self, records: &[Record]) -> Result<(), StoreError> {
+        let cf = self.records_cf();
+        let mut batch = WriteBatch::default();
+        for record in records {
+            let key = serde_json::to_vec(&record.key()).expect("keys serialise to JSON");
+            match record.value_json() {
+                Some(value) => batch.put_cf(cf, key, value),
+                None => batch.delete_cf(cf, key),
+            }
+        }
+        let mut options = WriteOptions::default();
+        options.set_sync(true);
+        self.db.write_opt(batch, &options)?;
+        Ok(())
+    }
+
+    fn records_cf(&self) -> &rocksdb::ColumnFamily {
+        self.db
+            .cf_handle(RECORDS)
+            .expect("the records column family is created at open")
+    }
+}

@@ -1,0 +1,17 @@
+//! HTTP-level tests of treaty against the behaviour of Confluent Schema
+//! Registry 7.9, each starting the real binary.
+
+mod compatibility;
+mod config;
+mod contexts;
+mod deletes;
+mod durability;
+mod errors;
+mod import;
+mod lookup;
+mod mode;
+mod references;
+mod register;
+mod schemas;
+mod server;
+mod subjects;

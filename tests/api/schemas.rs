@@ -1,0 +1,113 @@
+use serde_json::json;
+
+use crate::server::Server;
+
+#[test]
+fn schema_by_id_and_its_variants() {
+    let server = Server::start();
+    let id = server.register("a", "\"string\"");
+    server.register("b", "\"string\"");
+    assert_eq!(
+        server.get(&format!("/schemas/ids/{id}")).body,
+        json!({"schema": "\"string\""})
+    );
+    assert_eq!(
+        server
+            .get(&format!("/schemas/ids/{id}?fetchMaxId=true"))
+            .body,
+        json!({"schema": "\"string\"", "maxId": 1})
+    );
+    assert_eq!(
+        server.get(&format!("/schemas/ids/{id}/schema")).body,
+        json!("string")
+    );
+    assert_eq!(
+        server.get(&format!("/schemas/ids/{id}/versions")).body,
+        json!([{"subject": "a", "version": 1}, {"subject": "b", "version": 1}])
+    );
+}
+
+#[test]
+fn unknown_ids() {
+    let server = Server::start();
+    for id in ["0", "-3", "99"] {
+        let reply = server.get(&format!("/schemas/ids/{id}"));
+        assert_eq!(
+            (reply.status, reply.code(), reply.message()),
+            (404, 40403, format!("Schema {id} not found").as_str())
+        );
+    }
+    for bad in ["abc", "1.5", "2147483648"] {
+        let reply = server.get(&format!("/schemas/ids/{bad}"));
+        assert_eq!(
+            (reply.status, reply.code(), reply.message()),
+            (404, 404, "HTTP 404 Not Found"),
+            "{bad}"
+        );
+    }
+    let raw = server.get("/schemas/ids/99/schema");
+    assert_eq!(
+        (raw.status, raw.code()),
+        (500, 500),
+        "Confluent 7.9 answers a bare 500 here"
+    );
+    let subjects = server.get("/schemas/ids/99/subjects");
+    assert_eq!(
+        (subjects.code(), subjects.message()),
+        (40403, "Schema not found")
+    );
+}
+
+#[test]
+fn id_subjects_of_soft_deleted_versions() {
+    let server = Server::start();
+    let id = server.register("a", "\"string\"");
+    server.delete("/subjects/a");
+    assert_eq!(
+        server.get(&format!("/schemas/ids/{id}/subjects")).body,
+        json!([])
+    );
+    assert_eq!(
+        server
+            .get(&format!("/schemas/ids/{id}/subjects?deleted=true"))
+            .body,
+        json!(["a"])
+    );
+}
+
+#[test]
+fn schema_list_has_one_entry_per_subject_version() {
+    let server = Server::start();
+    server.register("a", "\"string\"");
+    server.register("a", "\"bytes\"");
+    server.register("b", "\"int\"");
+    let all = server.get("/schemas").body;
+    let pairs: Vec<(String, i64)> = all
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["subject"].as_str().unwrap().to_owned(),
+                s["version"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        pairs,
+        vec![("a".into(), 1), ("a".into(), 2), ("b".into(), 1)]
+    );
+    let latest = server.get("/schemas?latestOnly=true").body;
+    assert_eq!(latest.as_array().unwrap().len(), 2);
+    assert_eq!(
+        server.get("/schemas?subjectPrefix=b").body[0]["schema"],
+        "\"int\""
+    );
+}
+
+#[test]
+fn schema_types_lists_what_is_supported() {
+    let server = Server::start();
+    let types = server.get("/schemas/types").body;
+    assert!(types.as_array().unwrap().contains(&json!("AVRO")));
+}
