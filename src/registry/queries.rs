@@ -112,6 +112,25 @@ impl State {
         candidates
     }
 
+    /// `read` on each of `subject`'s candidates until one succeeds; else the
+    /// first candidate's error.
+    pub fn first_in_candidates<T>(
+        &self,
+        subject: &QualifiedSubject,
+        read: impl Fn(&QualifiedSubject) -> Result<T>,
+    ) -> Result<T> {
+        let mut first_error = None;
+        for candidate in self.subject_candidates(subject) {
+            match read(&candidate) {
+                Ok(found) => return Ok(found),
+                Err(error) => {
+                    first_error.get_or_insert(error);
+                }
+            }
+        }
+        Err(first_error.expect("a subject is always its own first candidate"))
+    }
+
     fn version_of(
         &self,
         subject: &str,
@@ -186,16 +205,9 @@ impl Registry {
     ) -> Result<VersionView> {
         let state = self.state();
         let qualified = QualifiedSubject::parse(subject);
-        let mut first_error = None;
-        for candidate in state.subject_candidates(&qualified) {
-            match state.version_of(&candidate.to_string(), spec, include_deleted) {
-                Ok(found) => return Ok(found),
-                Err(error) => {
-                    first_error.get_or_insert(error);
-                }
-            }
-        }
-        Err(first_error.expect("there is always one candidate"))
+        state.first_in_candidates(&qualified, |candidate| {
+            state.version_of(&candidate.to_string(), spec, include_deleted)
+        })
     }
 
     /// `GET /schemas/ids/{id}`: the content of `id` in the context `subject`

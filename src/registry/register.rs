@@ -452,16 +452,9 @@ impl Registry {
     ) -> Result<VersionView> {
         let state = self.state();
         let qualified = QualifiedSubject::parse(subject);
-        let mut first_error = None;
-        for candidate in state.subject_candidates(&qualified) {
-            match self.lookup_in(&state, &candidate, request, normalize, include_deleted) {
-                Ok(found) => return Ok(found),
-                Err(error) => {
-                    first_error.get_or_insert(error);
-                }
-            }
-        }
-        Err(first_error.unwrap_or_else(|| RegistryError::SubjectNotFound(subject.to_owned())))
+        state.first_in_candidates(&qualified, |candidate| {
+            self.lookup_in(&state, candidate, request, normalize, include_deleted)
+        })
     }
 
     fn lookup_in(

@@ -614,3 +614,57 @@ def test_data_survives_restart_and_sigterm_exits_cleanly(treaty_factory, tmp_pat
         assert c.register_schema("users-value", avro(USER_V2)) == id2
         id3 = c.register_schema("orders-value", avro(ORDER))
         assert id3 not in (id1, id2)
+
+
+# -- more client configurations ------------------------------------------------------
+
+
+def test_register_and_lookup_with_normalize(new_client):
+    # The client sends normalize=True (capitalised, as Python formats it).
+    schema_id = new_client().register_schema("users-value", avro(USER_V1, pretty=True), normalize_schemas=True)
+    assert new_client().register_schema("users-value", avro(USER_V1), normalize_schemas=True) == schema_id
+    found = new_client().lookup_schema("users-value", avro(USER_V1), normalize_schemas=True)
+    assert (found.version, found.schema_id) == (1, schema_id)
+    assert new_client().get_versions("users-value") == [1]
+
+
+def test_concurrent_identical_registrations_make_one_version(new_client):
+    from concurrent.futures import ThreadPoolExecutor
+
+    clients = [new_client() for _ in range(8)]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        ids = list(pool.map(lambda c: c.register_schema("users-value", avro(USER_V1)), clients))
+    assert len(set(ids)) == 1, ids
+    assert new_client().get_versions("users-value") == [1]
+
+
+def test_avro_serializer_use_latest_version(new_client):
+    ctx = SerializationContext("users", MessageField.VALUE)
+    new_client().register_schema("users-value", avro(USER_V1))
+    id2 = new_client().register_schema("users-value", avro(USER_V2))
+    serializer = AvroSerializer(
+        new_client(),
+        compact(USER_V1),
+        conf={"auto.register.schemas": False, "use.latest.version": True},
+    )
+    value = {"name": "Ada", "age": 36, "email": "ada@example.com"}
+    data = serializer(value, ctx)
+    assert wire_id(data) == id2
+    assert data[5:] == avro_binary(USER_V2, value)
+    assert AvroDeserializer(new_client())(data, ctx) == value
+
+
+def test_avro_serializer_use_schema_id(new_client):
+    ctx = SerializationContext("users", MessageField.VALUE)
+    id1 = new_client().register_schema("users-value", avro(USER_V1))
+    new_client().register_schema("users-value", avro(USER_V2))
+    serializer = AvroSerializer(
+        new_client(),
+        compact(USER_V2),
+        conf={"auto.register.schemas": False, "use.schema.id": id1},
+    )
+    value = {"name": "Ada", "age": 36}
+    data = serializer(value, ctx)
+    assert wire_id(data) == id1
+    assert data[5:] == avro_binary(USER_V1, value)
+    assert AvroDeserializer(new_client())(data, ctx) == value
