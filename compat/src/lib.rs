@@ -13,4 +13,4 @@ mod parsed;
 
 pub use compatibility::{check, PreviousVersion, Side};
 pub use level::CompatibilityLevel;
-pub use parsed::{ParseError, ParsedSchema, SchemaType};
+pub use parsed::{ParseError, ParsedSchema, Referenced, SchemaType};

@@ -53,6 +53,15 @@ impl fmt::Display for ParseError {
 
 impl std::error::Error for ParseError {}
 
+/// A schema that the schema being parsed references: `name` is what the
+/// referrer uses (an Avro full name, a Protobuf import path, a JSON Schema
+/// `$ref` URL), `text` the referenced schema.
+#[derive(Clone, Copy, Debug)]
+pub struct Referenced<'a> {
+    pub name: &'a str,
+    pub text: &'a str,
+}
+
 /// A schema of any supported format, parsed and validated.
 #[derive(Clone, Debug)]
 pub enum ParsedSchema {
@@ -60,16 +69,18 @@ pub enum ParsedSchema {
 }
 
 impl ParsedSchema {
-    /// Parses `text` as `schema_type`. `references` are the texts of the
-    /// referenced schemas, transitively, dependencies before dependants: the
-    /// named types they define are visible to `text`.
+    /// Parses `text` as `schema_type`. `references` are the referenced
+    /// schemas, transitively, each once, dependencies before dependants.
     pub fn parse(
         schema_type: SchemaType,
         text: &str,
-        references: &[&str],
+        references: &[Referenced<'_>],
     ) -> Result<Self, ParseError> {
         match schema_type {
-            SchemaType::Avro => AvroSchema::parse(text, references).map(Self::Avro),
+            SchemaType::Avro => {
+                let texts: Vec<&str> = references.iter().map(|r| r.text).collect();
+                AvroSchema::parse(text, &texts).map(Self::Avro)
+            }
             other => Err(ParseError::new(format!(
                 "schema type {} is not supported yet",
                 other.as_str()

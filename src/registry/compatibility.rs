@@ -39,8 +39,8 @@ impl Registry {
             return Ok(Arc::clone(parsed));
         }
         let content = &version.content;
-        let texts = references::referenced_texts(state, &content.references);
-        let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
+        let referenced = references::referenced_schemas(state, &content.references);
+        let texts = references::as_referenced(&referenced);
         let parsed = ParsedSchema::parse(content.schema_type, &content.schema, &texts)
             .map_err(|e| e.message)?;
         let parsed = Arc::new(parsed);

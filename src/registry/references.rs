@@ -3,6 +3,8 @@
 
 use std::collections::HashSet;
 
+use treaty_compat::Referenced;
+
 use super::records::Reference;
 use super::register::RequestReference;
 use super::state::State;
@@ -62,22 +64,30 @@ fn resolve_one(
     })
 }
 
-/// The texts of every schema `references` reach, transitively, each once,
-/// dependencies before the schemas that use them.
-pub fn referenced_texts(state: &State, references: &[Reference]) -> Vec<String> {
+/// Every schema `references` reach, transitively, each once, dependencies
+/// before the schemas that use them, as (reference name, text).
+pub fn referenced_schemas(state: &State, references: &[Reference]) -> Vec<(String, String)> {
     let mut seen = HashSet::new();
-    let mut texts = Vec::new();
+    let mut schemas = Vec::new();
     for reference in references {
-        collect(state, reference, &mut seen, &mut texts);
+        collect(state, reference, &mut seen, &mut schemas);
     }
-    texts
+    schemas
+}
+
+/// The form the parser takes.
+pub fn as_referenced(schemas: &[(String, String)]) -> Vec<Referenced<'_>> {
+    schemas
+        .iter()
+        .map(|(name, text)| Referenced { name, text })
+        .collect()
 }
 
 fn collect(
     state: &State,
     reference: &Reference,
     seen: &mut HashSet<(String, i32)>,
-    texts: &mut Vec<String>,
+    schemas: &mut Vec<(String, String)>,
 ) {
     if !seen.insert((reference.subject.clone(), reference.version)) {
         return;
@@ -89,9 +99,9 @@ fn collect(
         return;
     };
     for nested in &version.content.references {
-        collect(state, nested, seen, texts);
+        collect(state, nested, seen, schemas);
     }
-    texts.push(version.content.schema.clone());
+    schemas.push((reference.name.clone(), version.content.schema.clone()));
 }
 
 /// The versions that reference `(subject, version)`, as (subject, id):

@@ -121,8 +121,8 @@ impl State {
             ),
             (None, None) => return Err(RegistryError::InvalidSchema("Empty schema".to_owned())),
         };
-        let texts = references::referenced_texts(self, &refs);
-        let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
+        let referenced = references::referenced_schemas(self, &refs);
+        let texts = references::as_referenced(&referenced);
         let parsed = ParsedSchema::parse(schema_type, &text, &texts)
             .map_err(|e| request.invalid(&subject.to_string(), &e.message))?;
         let schema = if normalize {
