@@ -25,6 +25,7 @@ fn main() -> ExitCode {
             tracing_subscriber::EnvFilter::try_from_env("TREATY_LOG")
                 .unwrap_or_else(|_| "info".into()),
         )
+        .with_writer(std::io::stderr)
         .init();
     let cli = Cli::parse();
     let outcome = match cli.command {

@@ -11,7 +11,9 @@
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
-use treaty_compat::{check, CompatibilityLevel, ParsedSchema, PreviousVersion, SchemaType};
+use treaty_compat::{
+    check, CheckOptions, CompatibilityLevel, ParsedSchema, PreviousVersion, SchemaType,
+};
 
 const FIELDS: usize = 200;
 const VERSIONS: usize = 1000;
@@ -55,7 +57,12 @@ fn main() {
 
 fn time_check(new: &ParsedSchema, previous: &[PreviousVersion<'_>]) -> Duration {
     let started = Instant::now();
-    let messages = check(CompatibilityLevel::FullTransitive, new, previous, false);
+    let messages = check(
+        CompatibilityLevel::FullTransitive,
+        new,
+        previous,
+        &CheckOptions::default(),
+    );
     let elapsed = started.elapsed();
     assert!(
         messages.is_empty(),

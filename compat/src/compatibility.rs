@@ -36,17 +36,24 @@ const DIFFERENT_SCHEMA_TYPE: &str = "Incompatible because of different schema ty
 /// Confluent quotes at most this many characters of the old schema.
 const MAX_QUOTED_SCHEMA_CHARS: usize = 10 * 1024;
 
+/// Settings of the subject that change what a check reports.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct CheckOptions {
+    /// Confluent's `validateFields`, echoed in the closing entry
+    /// (reserved-field checks are not implemented yet).
+    pub validate_fields: bool,
+}
+
 /// Checks `new` against `previous` (oldest first) under `level` and returns
 /// Confluent's message list: empty when compatible.
 ///
 /// Newest version first; a transitive level stops at the first failing
-/// version and reports only that one. `validate_fields` is echoed in the
-/// closing entry (reserved-field checks are not implemented yet).
+/// version and reports only that one.
 pub fn check(
     level: CompatibilityLevel,
     new: &ParsedSchema,
     previous: &[PreviousVersion<'_>],
-    validate_fields: bool,
+    options: &CheckOptions,
 ) -> Vec<String> {
     if level == CompatibilityLevel::None {
         return Vec::new();
@@ -65,7 +72,8 @@ pub fn check(
     match failing {
         Some(mut messages) => {
             messages.push(format!(
-                "{{validateFields: '{validate_fields}', compatibility: '{level}'}}"
+                "{{validateFields: '{}', compatibility: '{level}'}}",
+                options.validate_fields
             ));
             messages
         }
@@ -211,7 +219,7 @@ mod tests {
             CompatibilityLevel::Backward,
             &int_record(&["a", "b"]),
             &versions(&old, &texts),
-            false,
+            &CheckOptions::default(),
         );
         assert_eq!(
             messages,
@@ -232,7 +240,9 @@ mod tests {
             CompatibilityLevel::Full,
             &int_record(&["a"]),
             &versions(&old, &texts),
-            true,
+            &CheckOptions {
+                validate_fields: true,
+            },
         );
         assert_eq!(
             messages,
@@ -248,7 +258,7 @@ mod tests {
             CompatibilityLevel::Full,
             &int_record(&["a", "c", "d"]),
             &versions(&old, &texts),
-            false,
+            &CheckOptions::default(),
         );
         assert_eq!(messages.len(), 6, "{messages:?}");
         assert!(messages[0]
@@ -272,12 +282,18 @@ mod tests {
         let texts = ["V1".to_string(), "V2".to_string(), "V3".to_string()];
         let previous = versions(&old, &texts);
         let new = int_record(&["a", "b"]);
-        assert!(check(CompatibilityLevel::Backward, &new, &previous, false).is_empty());
+        assert!(check(
+            CompatibilityLevel::Backward,
+            &new,
+            &previous,
+            &CheckOptions::default()
+        )
+        .is_empty());
         let messages = check(
             CompatibilityLevel::BackwardTransitive,
             &new,
             &previous,
-            false,
+            &CheckOptions::default(),
         );
         assert_eq!(
             messages[1..3],
@@ -295,10 +311,16 @@ mod tests {
             CompatibilityLevel::None,
             &new,
             &versions(&old, &texts),
-            false
+            &CheckOptions::default()
         )
         .is_empty());
-        assert!(check(CompatibilityLevel::FullTransitive, &new, &[], false).is_empty());
+        assert!(check(
+            CompatibilityLevel::FullTransitive,
+            &new,
+            &[],
+            &CheckOptions::default()
+        )
+        .is_empty());
     }
 
     #[test]

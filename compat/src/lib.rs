@@ -11,6 +11,6 @@ mod compatibility;
 mod level;
 mod parsed;
 
-pub use compatibility::{check, PreviousVersion, Side};
+pub use compatibility::{check, CheckOptions, PreviousVersion, Side};
 pub use level::CompatibilityLevel;
 pub use parsed::{ParseError, ParsedSchema, Referenced, SchemaType};

@@ -15,7 +15,9 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 use treaty_compat::avro::compatibility::confluent_messages;
-use treaty_compat::{check, CompatibilityLevel, ParsedSchema, PreviousVersion, SchemaType, Side};
+use treaty_compat::{
+    check, CheckOptions, CompatibilityLevel, ParsedSchema, PreviousVersion, SchemaType, Side,
+};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -138,7 +140,7 @@ fn run_history_case(dir: &Path, expected: &Expected) -> Result<Vec<String>, Stri
             name.parse().map_err(|()| format!("unknown level {name}"))?;
         let want: Vec<String> =
             serde_json::from_value(messages.clone()).map_err(|e| format!("{name}: {e}"))?;
-        let got = check(level, &new, &previous, false);
+        let got = check(level, &new, &previous, &CheckOptions::default());
         if got != want {
             problems.push(format!("{name}:\n expected {want:#?}\n actual {got:#?}"));
         }

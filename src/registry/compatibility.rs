@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use treaty_compat::{CompatibilityLevel, ParsedSchema, PreviousVersion};
+use treaty_compat::{CheckOptions, CompatibilityLevel, ParsedSchema, PreviousVersion};
 
 use super::content::SchemaContent;
 use super::queries::VersionSpec;
@@ -60,7 +60,7 @@ impl Registry {
         new: &ParsedSchema,
         versions: &[(i32, &Version)],
         level: CompatibilityLevel,
-        validate_fields: bool,
+        options: &CheckOptions,
     ) -> Vec<String> {
         let mut parsed = Vec::with_capacity(versions.len());
         for (number, version) in versions {
@@ -81,7 +81,7 @@ impl Registry {
                 text: &content.schema,
             })
             .collect();
-        treaty_compat::check(level, new, &previous, validate_fields)
+        treaty_compat::check(level, new, &previous, options)
     }
 
     /// The check registration runs: the latest live version, or every live
@@ -94,7 +94,7 @@ impl Registry {
         new: &ParsedSchema,
         content: &SchemaContent,
         level: CompatibilityLevel,
-        validate_fields: bool,
+        options: &CheckOptions,
         group: Option<&str>,
     ) -> Result<Vec<String>> {
         if level == CompatibilityLevel::None {
@@ -116,7 +116,7 @@ impl Registry {
         } else {
             &versions[versions.len().saturating_sub(1)..]
         };
-        Ok(self.messages_against(state, subject, new, versions, level, validate_fields))
+        Ok(self.messages_against(state, subject, new, versions, level, options))
     }
 
     /// `POST /compatibility/subjects/{s}/versions[/{v}]`: the messages, empty
@@ -161,7 +161,7 @@ impl Registry {
                     &prepared.parsed,
                     &[version],
                     config.level,
-                    config.validate_fields,
+                    &config.check_options(),
                 ))
             }
             None => self.check_compatibility(
@@ -170,7 +170,7 @@ impl Registry {
                 &prepared.parsed,
                 &prepared.content,
                 config.level,
-                config.validate_fields,
+                &config.check_options(),
                 config.compatibility_group.as_deref(),
             ),
         }

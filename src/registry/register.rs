@@ -304,7 +304,7 @@ impl Registry {
             &prepared.parsed,
             &content,
             config.level,
-            config.validate_fields,
+            &config.check_options(),
             config.compatibility_group.as_deref(),
         )?;
         if !messages.is_empty() {

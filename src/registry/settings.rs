@@ -5,7 +5,7 @@
 use std::str::FromStr;
 
 use serde_json::{Map, Value};
-use treaty_compat::CompatibilityLevel;
+use treaty_compat::{CheckOptions, CompatibilityLevel};
 
 use super::delete::purge_soft_deleted;
 use super::records::{ModeValue, Record};
@@ -117,6 +117,14 @@ pub struct EffectiveConfig {
     pub normalize: bool,
     pub validate_fields: bool,
     pub compatibility_group: Option<String>,
+}
+
+impl EffectiveConfig {
+    pub fn check_options(&self) -> CheckOptions {
+        CheckOptions {
+            validate_fields: self.validate_fields,
+        }
+    }
 }
 
 impl State {
