@@ -7,6 +7,7 @@
 //! Confluent's wording.
 
 pub mod avro;
+pub mod protobuf;
 mod compatibility;
 mod level;
 mod parsed;
