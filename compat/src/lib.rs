@@ -7,10 +7,10 @@
 //! Confluent's wording.
 
 pub mod avro;
-pub mod protobuf;
 mod compatibility;
 mod level;
 mod parsed;
+pub mod protobuf;
 
 pub use compatibility::{check, CheckOptions, PreviousVersion, Side};
 pub use level::CompatibilityLevel;

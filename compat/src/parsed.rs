@@ -1,6 +1,7 @@
 use std::fmt;
 
 use crate::avro::AvroSchema;
+use crate::protobuf::ProtobufSchema;
 
 /// The schema formats of Confluent's `schemaType` field.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -66,6 +67,7 @@ pub struct Referenced<'a> {
 #[derive(Clone, Debug)]
 pub enum ParsedSchema {
     Avro(AvroSchema),
+    Protobuf(ProtobufSchema),
 }
 
 impl ParsedSchema {
@@ -81,6 +83,7 @@ impl ParsedSchema {
                 let texts: Vec<&str> = references.iter().map(|r| r.text).collect();
                 AvroSchema::parse(text, &texts).map(Self::Avro)
             }
+            SchemaType::Protobuf => ProtobufSchema::parse(text, references).map(Self::Protobuf),
             other => Err(ParseError::new(format!(
                 "schema type {} is not supported yet",
                 other.as_str()
@@ -91,6 +94,7 @@ impl ParsedSchema {
     pub fn schema_type(&self) -> SchemaType {
         match self {
             Self::Avro(_) => SchemaType::Avro,
+            Self::Protobuf(_) => SchemaType::Protobuf,
         }
     }
 
@@ -98,6 +102,7 @@ impl ParsedSchema {
     pub fn canonical_text(&self) -> String {
         match self {
             Self::Avro(schema) => schema.canonical_text(),
+            Self::Protobuf(schema) => schema.canonical_text(),
         }
     }
 
@@ -105,10 +110,8 @@ impl ParsedSchema {
     /// where the format does not apply, and the default text is answered.
     pub fn formatted(&self, format: &str) -> Option<String> {
         match self {
-            Self::Avro(_) => {
-                let _ = format;
-                None
-            }
+            Self::Avro(_) => None,
+            Self::Protobuf(schema) => schema.formatted(format),
         }
     }
 
@@ -117,6 +120,7 @@ impl ParsedSchema {
     pub fn normalized_text(&self) -> Result<String, ParseError> {
         match self {
             Self::Avro(schema) => schema.normalized_text(),
+            Self::Protobuf(schema) => schema.normalized_text(),
         }
     }
 }

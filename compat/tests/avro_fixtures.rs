@@ -56,6 +56,7 @@ fn parse(path: &Path) -> Result<ParsedSchema, String> {
 fn avro(schema: &ParsedSchema) -> &treaty_compat::avro::AvroSchema {
     match schema {
         ParsedSchema::Avro(avro) => avro,
+        other => panic!("parsed as Avro, got {:?}", other.schema_type()),
     }
 }
 
