@@ -235,3 +235,28 @@ fn parsed_schema_dispatches_protobuf() {
         Some(parsed.canonical_text())
     );
 }
+
+#[test]
+fn import_chain_two_thousand_references_deep_is_an_error_not_a_crash() {
+    let count = 2000;
+    let texts: Vec<(String, String)> = (0..count)
+        .map(|i| {
+            let import = if i + 1 < count {
+                format!("import \"f{}.proto\";\n", i + 1)
+            } else {
+                String::new()
+            };
+            let text = format!("syntax = \"proto3\";\n{import}message M{i} {{}}\n");
+            (format!("f{i}.proto"), text)
+        })
+        .collect();
+    let refs: Vec<Referenced<'_>> = texts
+        .iter()
+        .rev()
+        .map(|(name, text)| Referenced { name, text })
+        .collect();
+    let text = "syntax = \"proto3\";\nimport \"f0.proto\";\nmessage A { M0 m = 1; }\n";
+    let err = ProtobufSchema::parse(text, &refs).expect_err("too deep");
+    assert!(err.message.contains("imports nest deeper"), "{err}");
+    assert!(ProtobufSchema::parse(text, &refs[count - 10..]).is_ok());
+}

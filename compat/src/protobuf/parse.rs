@@ -24,6 +24,10 @@ pub(super) const MAIN_FILE: &str = "default";
 /// limits message nesting to 31).
 const MAX_NESTING: usize = 64;
 
+/// Longer import chains are refused: protox opens imports recursively, and
+/// a chain of thousands of references would overflow the stack.
+const MAX_IMPORT_DEPTH: usize = 64;
+
 /// What parsing yields: the compiled file and the file as written.
 pub(super) struct Compiled {
     pub file: FileDescriptor,
@@ -44,6 +48,11 @@ pub(super) fn compile(text: &str, references: &[Referenced<'_>]) -> Result<Compi
     };
     let written = main.file_descriptor_proto().clone();
     let main_name = written.name().to_string();
+    let parsed: HashMap<String, File> = references
+        .iter()
+        .filter_map(|r| Some((r.name.to_string(), reference_file(r.name, r.text).ok()?)))
+        .collect();
+    check_import_depth(&written, &parsed)?;
     let resolver = Resolver {
         main_name: main_name.clone(),
         main,
@@ -51,6 +60,7 @@ pub(super) fn compile(text: &str, references: &[Referenced<'_>]) -> Result<Compi
             .iter()
             .map(|r| (r.name.to_string(), r.text.to_string()))
             .collect(),
+        parsed,
         stub_missing: false,
     };
     let file = match build(resolver.clone(), &main_name) {
@@ -110,6 +120,8 @@ struct Resolver {
     main_name: String,
     main: File,
     references: HashMap<String, String>,
+    /// The references that parse, parsed once (also for the depth check).
+    parsed: HashMap<String, File>,
     stub_missing: bool,
 }
 
@@ -117,6 +129,9 @@ impl FileResolver for Resolver {
     fn open_file(&self, name: &str) -> Result<File, protox::Error> {
         if name == self.main_name {
             return Ok(self.main.clone());
+        }
+        if let Some(file) = self.parsed.get(name) {
+            return Ok(file.clone());
         }
         if let Some(text) = self.references.get(name) {
             return reference_file(name, text);
@@ -151,6 +166,55 @@ fn reference_file(name: &str, text: &str) -> Result<File, protox::Error> {
             }
         }
     }
+}
+
+/// Refuses import chains (through the references) longer than
+/// [`MAX_IMPORT_DEPTH`], walking them without recursion.
+fn check_import_depth(
+    main: &FileDescriptorProto,
+    parsed: &HashMap<String, File>,
+) -> Result<(), ParseError> {
+    let imports = |name: &str| -> Vec<String> {
+        parsed
+            .get(name)
+            .map(|f| f.file_descriptor_proto().dependency.clone())
+            .unwrap_or_default()
+    };
+    let mut depth: HashMap<String, usize> = HashMap::new();
+    for root in &main.dependency {
+        // (file, whether its imports have been pushed already)
+        let mut stack = vec![(root.clone(), false)];
+        while let Some((name, expanded)) = stack.pop() {
+            if depth.contains_key(&name) && !expanded {
+                continue;
+            }
+            if expanded {
+                let deepest = imports(&name)
+                    .iter()
+                    .map(|d| depth.get(d).copied().unwrap_or(0))
+                    .max()
+                    .unwrap_or(0);
+                if deepest + 1 > MAX_IMPORT_DEPTH {
+                    return Err(ParseError::new(format!(
+                        "Could not parse Protobuf - imports nest deeper than \
+                         {MAX_IMPORT_DEPTH} files (through '{name}')"
+                    )));
+                }
+                depth.insert(name, deepest + 1);
+                continue;
+            }
+            // Marks the file as in progress, so that a cycle ends here
+            // (protox reports cycles itself).
+            depth.insert(name.clone(), 0);
+            stack.push((name.clone(), true));
+            for dep in imports(&name) {
+                if !depth.contains_key(&dep) {
+                    stack.push((dep, false));
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The texts errors can point into, by file name.
