@@ -3,7 +3,7 @@
 //! answers "what stops `reader` from reading `writer`" (for the diff-based
 //! formats: original = writer, update = reader).
 
-use crate::{avro, CompatibilityLevel, ParsedSchema};
+use crate::{avro, json, CompatibilityLevel, ParsedSchema};
 
 /// A live (not soft-deleted) version the new schema is checked against.
 pub struct PreviousVersion<'a> {
@@ -117,6 +117,9 @@ fn reader_messages(
         }
         // Placeholder until the Protobuf checker lands: reports nothing.
         (ParsedSchema::Protobuf(_), ParsedSchema::Protobuf(_)) => Vec::new(),
+        (ParsedSchema::Json(r), ParsedSchema::Json(w)) => {
+            json::compatibility::confluent_messages(r, w, reader_side, writer_side)
+        }
         // `check_version` answers mixed formats before asking the format.
         _ => vec![DIFFERENT_SCHEMA_TYPE.to_string()],
     }

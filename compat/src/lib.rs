@@ -8,6 +8,7 @@
 
 pub mod avro;
 mod compatibility;
+pub mod json;
 mod level;
 mod parsed;
 pub mod protobuf;

@@ -1,6 +1,7 @@
 use std::fmt;
 
 use crate::avro::AvroSchema;
+use crate::json::JsonSchema;
 use crate::protobuf::ProtobufSchema;
 
 /// The schema formats of Confluent's `schemaType` field.
@@ -68,6 +69,7 @@ pub struct Referenced<'a> {
 pub enum ParsedSchema {
     Avro(AvroSchema),
     Protobuf(ProtobufSchema),
+    Json(JsonSchema),
 }
 
 impl ParsedSchema {
@@ -84,10 +86,7 @@ impl ParsedSchema {
                 AvroSchema::parse(text, &texts).map(Self::Avro)
             }
             SchemaType::Protobuf => ProtobufSchema::parse(text, references).map(Self::Protobuf),
-            other => Err(ParseError::new(format!(
-                "schema type {} is not supported yet",
-                other.as_str()
-            ))),
+            SchemaType::Json => JsonSchema::parse(text, references).map(Self::Json),
         }
     }
 
@@ -95,6 +94,7 @@ impl ParsedSchema {
         match self {
             Self::Avro(_) => SchemaType::Avro,
             Self::Protobuf(_) => SchemaType::Protobuf,
+            Self::Json(_) => SchemaType::Json,
         }
     }
 
@@ -103,6 +103,7 @@ impl ParsedSchema {
         match self {
             Self::Avro(schema) => schema.canonical_text(),
             Self::Protobuf(schema) => schema.canonical_text(),
+            Self::Json(schema) => schema.canonical_text(),
         }
     }
 
@@ -112,6 +113,7 @@ impl ParsedSchema {
         match self {
             Self::Avro(_) => None,
             Self::Protobuf(schema) => schema.formatted(format),
+            Self::Json(_) => None,
         }
     }
 
@@ -121,6 +123,7 @@ impl ParsedSchema {
         match self {
             Self::Avro(schema) => schema.normalized_text(),
             Self::Protobuf(schema) => schema.normalized_text(),
+            Self::Json(schema) => schema.normalized_text(),
         }
     }
 }

@@ -1,0 +1,165 @@
+//! Runs every case under `tests/fixtures/compat/json/` (repository root).
+//!
+//! A case is a directory with `old.json`, `new.json` and `expected.json`:
+//! * `backward` / `forward`: the verdicts (new reads old / old reads new);
+//!   `forward` may be left out where Confluent's verdict is not known;
+//! * `backward_messages` / `forward_messages`: optional exact Confluent
+//!   items for that direction;
+//! * `backward_differences`: optional full differ output from old to new,
+//!   compatible changes included, as `"<TYPE> <path>"` in Confluent's order;
+//! * `note`: what the case is about and where its verdict comes from.
+//!
+//! An optional `references.json` maps reference names to schemas, which
+//! both sides may `$ref`. Adding a case needs no code; all mismatches are
+//! listed at once.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use treaty_compat::json::compatibility::{confluent_messages, differences};
+use treaty_compat::json::JsonSchema;
+use treaty_compat::{ParsedSchema, Referenced, SchemaType, Side};
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Expected {
+    #[allow(dead_code)]
+    note: String,
+    backward: bool,
+    forward: Option<bool>,
+    backward_messages: Option<Vec<String>>,
+    forward_messages: Option<Vec<String>>,
+    backward_differences: Option<Vec<String>>,
+}
+
+fn fixtures_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/compat/json")
+}
+
+fn case_dirs() -> Vec<PathBuf> {
+    let mut dirs: Vec<PathBuf> = fs::read_dir(fixtures_root())
+        .expect("fixtures directory")
+        .map(|entry| entry.expect("directory entry").path())
+        .filter(|path| path.is_dir())
+        .collect();
+    dirs.sort();
+    dirs
+}
+
+fn read(path: &Path) -> Result<String, String> {
+    fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// Reference name → schema text, from the optional `references.json`.
+fn references(dir: &Path) -> Result<Vec<(String, String)>, String> {
+    let path = dir.join("references.json");
+    if !path.exists() {
+        return Ok(Vec::new());
+    }
+    let map: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_str(&read(&path)?).map_err(|e| format!("references.json: {e}"))?;
+    Ok(map
+        .into_iter()
+        .map(|(name, schema)| (name, schema.to_string()))
+        .collect())
+}
+
+fn parse(path: &Path, references: &[(String, String)]) -> Result<JsonSchema, String> {
+    let text = read(path)?;
+    let refs: Vec<Referenced<'_>> = references
+        .iter()
+        .map(|(name, text)| Referenced { name, text })
+        .collect();
+    match ParsedSchema::parse(SchemaType::Json, &text, &refs) {
+        Ok(ParsedSchema::Json(schema)) => Ok(schema),
+        Ok(other) => Err(format!(
+            "{} parsed as {:?}",
+            path.display(),
+            other.schema_type()
+        )),
+        Err(e) => Err(format!("{} does not parse: {e}", path.display())),
+    }
+}
+
+fn direction(
+    name: &str,
+    actual: &[String],
+    compatible: Option<bool>,
+    messages: &Option<Vec<String>>,
+) -> Vec<String> {
+    let mut problems = Vec::new();
+    if let Some(compatible) = compatible {
+        if actual.is_empty() != compatible {
+            problems.push(format!(
+                "{name}: expected compatible={compatible}, got {actual:#?}"
+            ));
+        }
+    }
+    if let Some(expected) = messages {
+        if expected != actual {
+            problems.push(format!(
+                "{name} messages: expected {expected:#?}, got {actual:#?}"
+            ));
+        }
+    }
+    problems
+}
+
+fn run_case(dir: &Path) -> Result<Vec<String>, String> {
+    let expected: Expected = serde_json::from_str(&read(&dir.join("expected.json"))?)
+        .map_err(|e| format!("expected.json: {e}"))?;
+    let references = references(dir)?;
+    let old = parse(&dir.join("old.json"), &references)?;
+    let new = parse(&dir.join("new.json"), &references)?;
+    let backward = confluent_messages(&new, &old, Side::New, Side::Old);
+    let forward = confluent_messages(&old, &new, Side::Old, Side::New);
+    let mut problems = direction(
+        "backward",
+        &backward,
+        Some(expected.backward),
+        &expected.backward_messages,
+    );
+    problems.extend(direction(
+        "forward",
+        &forward,
+        expected.forward,
+        &expected.forward_messages,
+    ));
+    if let Some(want) = expected.backward_differences {
+        let got: Vec<String> = differences(&old, &new)
+            .iter()
+            .map(|d| format!("{} {}", d.kind.name(), d.path))
+            .collect();
+        if got != want {
+            problems.push(format!("differences: expected {want:#?}, got {got:#?}"));
+        }
+    }
+    Ok(problems)
+}
+
+#[test]
+fn json_schema_fixtures_match_confluent() {
+    let dirs = case_dirs();
+    assert!(dirs.len() >= 60, "only {} JSON Schema fixtures", dirs.len());
+    let mut failures = Vec::new();
+    for dir in &dirs {
+        let name = dir
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .to_string();
+        match run_case(dir) {
+            Ok(problems) if problems.is_empty() => {}
+            Ok(problems) => failures.push(format!("{name}:\n  {}", problems.join("\n  "))),
+            Err(e) => failures.push(format!("{name}: {e}")),
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases failed:\n{}",
+        failures.len(),
+        dirs.len(),
+        failures.join("\n")
+    );
+}
