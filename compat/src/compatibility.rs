@@ -3,7 +3,7 @@
 //! answers "what stops `reader` from reading `writer`" (for the diff-based
 //! formats: original = writer, update = reader).
 
-use crate::{avro, json, CompatibilityLevel, ParsedSchema};
+use crate::{avro, json, protobuf, CompatibilityLevel, ParsedSchema};
 
 /// A live (not soft-deleted) version the new schema is checked against.
 pub struct PreviousVersion<'a> {
@@ -42,6 +42,11 @@ pub struct CheckOptions {
     /// Confluent's `validateFields`, echoed in the closing entry
     /// (reserved-field checks are not implemented yet).
     pub validate_fields: bool,
+    /// Protobuf only: after Confluent's messages for a direction, also
+    /// report what Buf's `WIRE` and `WIRE_JSON` breaking rules catch
+    /// (reused field numbers, wire-incompatible types, deleted reserved
+    /// ranges…), each as `{errorType:"<Buf rule id>", description:"…"}`.
+    pub protobuf_wire_rules: bool,
 }
 
 /// Checks `new` against `previous` (oldest first) under `level` and returns
@@ -67,7 +72,7 @@ pub fn check(
         .iter()
         .rev()
         .take(count)
-        .map(|old| check_version(level, new, old))
+        .map(|old| check_version(level, new, old, options))
         .find(|messages| !messages.is_empty());
     match failing {
         Some(mut messages) => {
@@ -87,18 +92,19 @@ fn check_version(
     level: CompatibilityLevel,
     new: &ParsedSchema,
     old: &PreviousVersion<'_>,
+    options: &CheckOptions,
 ) -> Vec<String> {
     if new.schema_type() != old.schema.schema_type() {
         return vec![DIFFERENT_SCHEMA_TYPE.to_string()];
     }
     let mut messages = Vec::new();
     if level.checks_forward() {
-        let forward = reader_messages(old.schema, Side::Old, new, Side::New);
+        let forward = reader_messages(old.schema, Side::Old, new, Side::New, options);
         let quote_old = !level.checks_backward();
         messages.extend(with_old_version_quoted(forward, old, quote_old));
     }
     if level.checks_backward() {
-        let backward = reader_messages(new, Side::New, old.schema, Side::Old);
+        let backward = reader_messages(new, Side::New, old.schema, Side::Old, options);
         messages.extend(with_old_version_quoted(backward, old, true));
     }
     messages
@@ -110,13 +116,21 @@ fn reader_messages(
     reader_side: Side,
     writer: &ParsedSchema,
     writer_side: Side,
+    options: &CheckOptions,
 ) -> Vec<String> {
     match (reader, writer) {
         (ParsedSchema::Avro(r), ParsedSchema::Avro(w)) => {
             avro::compatibility::confluent_messages(r, w, reader_side, writer_side)
         }
-        // Placeholder until the Protobuf checker lands: reports nothing.
-        (ParsedSchema::Protobuf(_), ParsedSchema::Protobuf(_)) => Vec::new(),
+        (ParsedSchema::Protobuf(r), ParsedSchema::Protobuf(w)) => {
+            protobuf::compatibility::confluent_messages(
+                r,
+                w,
+                reader_side,
+                writer_side,
+                options.protobuf_wire_rules,
+            )
+        }
         (ParsedSchema::Json(r), ParsedSchema::Json(w)) => {
             json::compatibility::confluent_messages(r, w, reader_side, writer_side)
         }
@@ -249,6 +263,7 @@ mod tests {
             &versions(&old, &texts),
             &CheckOptions {
                 validate_fields: true,
+                ..CheckOptions::default()
             },
         );
         assert_eq!(

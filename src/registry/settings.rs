@@ -123,6 +123,7 @@ impl EffectiveConfig {
     pub fn check_options(&self) -> CheckOptions {
         CheckOptions {
             validate_fields: self.validate_fields,
+            ..CheckOptions::default()
         }
     }
 }

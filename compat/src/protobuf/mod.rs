@@ -9,6 +9,7 @@
 //! compiled file when normalizing.
 
 mod bundled;
+pub mod compatibility;
 mod elements;
 mod options;
 mod parse;

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Differential test of treaty's strict Protobuf mode (Buf WIRE + WIRE_JSON
+# rules) against the `buf breaking` CLI, over every case in
+# tests/fixtures/compat/protobuf/. Installs @bufbuild/buf with npm into
+# $HOME/.cache/treaty/buf if missing, builds the protobuf_check example,
+# runs scripts/protobuf_differential.py. Extra arguments go to the Python
+# script (e.g. --verbose). Honours $CARGO_TARGET_DIR; exits non-zero on any
+# disagreement not listed in KNOWN_DIFFERENCES.json.
+set -euo pipefail
+
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$repo"
+
+buf_version="1.75.0"
+buf_prefix="$HOME/.cache/treaty/buf"
+buf="$buf_prefix/node_modules/.bin/buf"
+if [ ! -x "$buf" ] || [ "$("$buf" --version 2>/dev/null)" != "$buf_version" ]; then
+  mkdir -p "$buf_prefix"
+  npm install --silent --no-save --prefix "$buf_prefix" "@bufbuild/buf@$buf_version" >&2
+fi
+
+cargo build --quiet --release -p treaty-compat --example protobuf_check
+target="${CARGO_TARGET_DIR:-$repo/target}"
+exec python3 scripts/protobuf_differential.py \
+  --buf "$buf" \
+  --checker "$target/release/examples/protobuf_check" \
+  --fixtures tests/fixtures/compat/protobuf "$@"
