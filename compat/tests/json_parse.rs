@@ -219,3 +219,35 @@ fn a_long_chain_of_references_compares_within_the_stack() {
     let schema = parse(&text);
     assert!(confluent_messages(&schema, &schema, Side::New, Side::Old).is_empty());
 }
+
+#[test]
+fn check_reports_json_items_in_confluent_layout() {
+    use treaty_compat::{check, CheckOptions, CompatibilityLevel, PreviousVersion};
+    let old_text =
+        r#"{"type":"object","properties":{"a":{"type":"string"}},"additionalProperties":false}"#;
+    let old = ParsedSchema::parse(SchemaType::Json, old_text, &[]).unwrap();
+    let new_text =
+        r#"{"type":"object","properties":{"a":{"type":"integer"}},"additionalProperties":false}"#;
+    let new = ParsedSchema::parse(SchemaType::Json, new_text, &[]).unwrap();
+    let previous = [PreviousVersion {
+        version: 1,
+        schema: &old,
+        text: &old.canonical_text(),
+    }];
+    let messages = check(
+        CompatibilityLevel::Full,
+        &new,
+        &previous,
+        &CheckOptions::default(),
+    );
+    assert_eq!(
+        messages,
+        [
+            "{errorType:\"TYPE_CHANGED\", description:\"A type at path '#/properties/a' is different between the old schema and the new schema'}",
+            "{errorType:\"TYPE_CHANGED\", description:\"A type at path '#/properties/a' is different between the new schema and the old schema'}",
+            "{oldSchemaVersion: 1}",
+            &format!("{{oldSchema: '{old_text}'}}"),
+            "{validateFields: 'false', compatibility: 'FULL'}",
+        ]
+    );
+}
