@@ -174,6 +174,23 @@ fn nesting_deeper_than_the_reader_allows_is_rejected_not_a_stack_overflow() {
     let depth = 2000;
     let text = format!("{}{}", r#"{"items":"#.repeat(depth), "}".repeat(depth));
     assert!(error(&text).starts_with("Invalid JSON"));
+
+    // Just inside the limit: loads and compares on a test thread's stack.
+    let depth = 126;
+    let deep = |leaf: &str| {
+        format!(
+            "{}{leaf}{}",
+            r#"{"items":"#.repeat(depth),
+            "}".repeat(depth)
+        )
+    };
+    let old = parse(&deep(r#"{"type":"string"}"#));
+    let new = parse(&deep(r#"{"type":"integer"}"#));
+    assert!(confluent_messages(&old, &old, Side::New, Side::Old).is_empty());
+    assert_eq!(
+        confluent_messages(&new, &old, Side::New, Side::Old).len(),
+        1
+    );
 }
 
 #[test]

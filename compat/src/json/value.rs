@@ -9,9 +9,10 @@
 
 use std::fmt::Write as _;
 
-/// Deeper documents are rejected: it bounds every recursion over the value
-/// (reading, printing, loading the schema) well inside a 2 MiB stack.
-pub(crate) const MAX_DEPTH: usize = 256;
+/// Deeper documents are rejected (serde_json's limit too): it bounds every
+/// recursion over the value (reading, printing, loading the schema), so a
+/// debug build stays inside a 2 MiB thread stack.
+pub(crate) const MAX_DEPTH: usize = 128;
 
 /// A JSON value; objects keep their key order.
 #[derive(Clone, Debug, PartialEq)]

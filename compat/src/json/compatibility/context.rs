@@ -10,7 +10,7 @@ use crate::json::schema::{Graph, Node, NodeId};
 /// Pairs nested deeper than this (through `$ref` chains; a single document
 /// is bounded by the reader) are compared by their JSON text alone, so no
 /// schema can exhaust the stack.
-const MAX_COMPARE_DEPTH: usize = 160;
+const MAX_COMPARE_DEPTH: usize = 128;
 
 /// Confluent iterates until the set of incompatible pairs is stable; it
 /// grows monotonically, so this bound is only a guard.
