@@ -1,10 +1,12 @@
 //! The registry's domain: registration, lookups, deletes, configs and modes.
 //!
-//! Reads run against the in-memory [`State`]. Every write goes through one
-//! writer (`writer` below): it plans the records a request produces against
-//! the current state, persists them in one synced batch, and only then
-//! applies them to the state. So ids and versions are never handed out
-//! twice, and nothing is visible before it is durable.
+//! Reads run against the published [`State`]. Writes are planned one at a
+//! time against a staged copy (so each plan sees the writes before it), then
+//! committed in groups: whoever holds the commit lock persists every queued
+//! plan's records in one synced RocksDB batch and only then applies them to
+//! the published state. So ids and versions are never handed out twice,
+//! nothing is visible before it is durable, and concurrent writers share
+//! one fsync.
 
 mod compatibility;
 mod content;
@@ -21,6 +23,7 @@ mod subject;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, RwLock, RwLockReadGuard};
 
+use tokio::sync::oneshot;
 use treaty_compat::ParsedSchema;
 
 use crate::store::Store;
@@ -37,13 +40,28 @@ pub use subject::{QualifiedSubject, DEFAULT_CONTEXT};
 
 use records::Record;
 
+/// One planned write waiting to be made durable.
+struct PendingCommit {
+    records: Vec<Record>,
+    done: oneshot::Sender<Result<()>>,
+}
+
 pub struct Registry {
-    state: RwLock<State>,
+    published: RwLock<State>,
+    /// The state with every planned write applied, durable or not yet.
+    staged: tokio::sync::Mutex<State>,
+    /// Planned writes in plan order, waiting for a committer.
+    queue: Mutex<Vec<PendingCommit>>,
+    /// Held by the one request that is committing the queue.
+    committer: tokio::sync::Mutex<()>,
     store: Arc<Store>,
-    writer: tokio::sync::Mutex<()>,
     /// Parsed schemas by (context, id): an id never changes meaning, so a
     /// parse is reused by every later compatibility check.
     parsed: Mutex<HashMap<(String, i32), Arc<ParsedSchema>>>,
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 impl Registry {
@@ -54,40 +72,89 @@ impl Registry {
             state.apply(record);
         }
         Ok(Self {
-            state: RwLock::new(state),
+            staged: tokio::sync::Mutex::new(state.clone()),
+            published: RwLock::new(state),
+            queue: Mutex::new(Vec::new()),
+            committer: tokio::sync::Mutex::new(()),
             store: Arc::new(store),
-            writer: tokio::sync::Mutex::new(()),
             parsed: Mutex::new(HashMap::new()),
         })
     }
 
     fn state(&self) -> RwLockReadGuard<'_, State> {
-        self.state
+        self.published
             .read()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    /// Runs one write: `plan` decides from the current state which records
-    /// to write and what to answer; the records are persisted, then applied.
+    /// Runs one write: `plan` decides from the staged state which records
+    /// to write and what to answer; the answer is given once the records are
+    /// durable and published.
     async fn write<T>(&self, plan: impl FnOnce(&State) -> Result<(Vec<Record>, T)>) -> Result<T> {
-        let _writer = self.writer.lock().await;
-        let (records, answer) = plan(&self.state())?;
-        if records.is_empty() {
-            return Ok(answer);
+        let (answer, mut done) = {
+            let mut staged = self.staged.lock().await;
+            let (records, answer) = plan(&staged)?;
+            if records.is_empty() {
+                return Ok(answer);
+            }
+            for record in &records {
+                staged.apply(record.clone());
+            }
+            let (sender, receiver) = oneshot::channel();
+            lock(&self.queue).push(PendingCommit {
+                records,
+                done: sender,
+            });
+            (answer, receiver)
+        };
+        loop {
+            tokio::select! {
+                biased;
+                outcome = &mut done => {
+                    return outcome
+                        .unwrap_or_else(|_| Err(RegistryError::Store("commit abandoned".into())))
+                        .map(|()| answer);
+                }
+                _committer = self.committer.lock() => {
+                    self.commit_queue().await;
+                }
+            }
         }
+    }
+
+    /// Persists every queued write in one synced batch, then publishes them.
+    /// If the batch cannot be persisted, it and everything planned on top of
+    /// it fail, and the staged state goes back to what is durable.
+    async fn commit_queue(&self) {
+        let batch = std::mem::take(&mut *lock(&self.queue));
+        if batch.is_empty() {
+            return;
+        }
+        let records: Vec<Record> = batch.iter().flat_map(|c| c.records.clone()).collect();
         let store = Arc::clone(&self.store);
-        let persisted = records.clone();
-        tokio::task::spawn_blocking(move || store.write(&persisted))
+        let persisted = tokio::task::spawn_blocking(move || store.write(&records).map(|()| records))
             .await
-            .map_err(|e| RegistryError::Store(e.to_string()))?
-            .map_err(|e| {
-                tracing::error!(error = %e, "write failed; nothing was applied");
-                RegistryError::Store(e.0)
-            })?;
-        let mut state = self.state.write().unwrap_or_else(|p| p.into_inner());
-        for record in records {
-            state.apply(record);
+            .unwrap_or_else(|e| Err(crate::store::StoreError(e.to_string())));
+        match persisted {
+            Ok(records) => {
+                let mut published = self.published.write().unwrap_or_else(|p| p.into_inner());
+                for record in records {
+                    published.apply(record);
+                }
+                drop(published);
+                for commit in batch {
+                    let _ = commit.done.send(Ok(()));
+                }
+            }
+            Err(error) => {
+                tracing::error!(error = %error, "write failed; nothing was applied");
+                let mut staged = self.staged.lock().await;
+                let planned_on_top = std::mem::take(&mut *lock(&self.queue));
+                for commit in batch.into_iter().chain(planned_on_top) {
+                    let _ = commit.done.send(Err(RegistryError::Store(error.0.clone())));
+                }
+                *staged = self.state().clone();
+            }
         }
-        Ok(answer)
     }
 }

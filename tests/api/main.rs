@@ -2,6 +2,7 @@
 //! Registry 7.9, each starting the real binary.
 
 mod compatibility;
+mod concurrency;
 mod config;
 mod contexts;
 mod deletes;
