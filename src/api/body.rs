@@ -120,6 +120,24 @@ pub fn text_field(value: Option<&Value>) -> ApiResult<Option<String>> {
     }
 }
 
+/// A Boolean field: `true`/`false`, their text in any case, or 1/0.
+pub fn bool_field(value: Option<&Value>) -> ApiResult<Option<bool>> {
+    match value {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::Bool(b)) => Ok(Some(*b)),
+        Some(Value::String(s)) if s.eq_ignore_ascii_case("true") => Ok(Some(true)),
+        Some(Value::String(s)) if s.eq_ignore_ascii_case("false") => Ok(Some(false)),
+        Some(Value::Number(n)) if n.as_i64().is_some() => Ok(Some(n.as_i64() != Some(0))),
+        Some(Value::String(s)) => Err(ApiError::bad_request(format!(
+            "Cannot deserialize value of type `java.lang.Boolean` from String \"{s}\": only \"true\" or \"false\" recognized"
+        ))),
+        Some(other) => Err(ApiError::bad_request(format!(
+            "Cannot deserialize value of type `java.lang.Boolean` from {}",
+            token_name(other)
+        ))),
+    }
+}
+
 /// An Integer field: numeric strings convert, fractions truncate, `""` is null.
 pub fn int_field(value: Option<&Value>) -> ApiResult<Option<i32>> {
     let out_of_range = |n: &dyn std::fmt::Display| {

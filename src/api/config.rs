@@ -8,7 +8,9 @@ use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
 
-use super::body::JsonBody;
+use serde_json::{Map, Value};
+
+use super::body::{bool_field, text_field, JsonBody};
 use super::error::ApiResult;
 use super::negotiate::json_response;
 use super::params::Params;
@@ -32,7 +34,7 @@ async fn get_global(State(registry): State<Arc<Registry>>) -> Response {
 }
 
 async fn put_global(State(registry): State<Arc<Registry>>, body: JsonBody) -> ApiResult<Response> {
-    let update = body.object("updateTopLevelConfig.arg1", "ConfigUpdateRequest")?;
+    let update = config_update(body.object("updateTopLevelConfig.arg1", "ConfigUpdateRequest")?)?;
     Ok(json_response(&registry.set_config(None, update).await?))
 }
 
@@ -54,7 +56,8 @@ async fn put_subject(
     PathParams(subject): PathParams<String>,
     body: JsonBody,
 ) -> ApiResult<Response> {
-    let update = body.object("updateSubjectLevelConfig.arg2", "ConfigUpdateRequest")?;
+    let update =
+        config_update(body.object("updateSubjectLevelConfig.arg2", "ConfigUpdateRequest")?)?;
     Ok(json_response(
         &registry.set_config(Some(&subject), update).await?,
     ))
@@ -67,4 +70,24 @@ async fn delete_subject(
     Ok(json_response(
         &registry.delete_config(Some(&subject)).await?,
     ))
+}
+
+/// Jackson's coercions for the typed fields of `ConfigUpdateRequest`; an
+/// explicit `null` stays, to clear the field.
+fn config_update(mut body: Map<String, Value>) -> ApiResult<Map<String, Value>> {
+    for name in [
+        "normalize",
+        "validateFields",
+        crate::registry::PROTOBUF_WIRE_RULES,
+    ] {
+        if let Some(flag) = bool_field(body.get(name))? {
+            body.insert(name.to_owned(), Value::Bool(flag));
+        }
+    }
+    for name in ["alias", "compatibilityGroup"] {
+        if let Some(text) = text_field(body.get(name))? {
+            body.insert(name.to_owned(), Value::String(text));
+        }
+    }
+    Ok(body)
 }

@@ -28,9 +28,9 @@ pub fn routes() -> Router<Arc<Registry>> {
         .route("/schemas/ids/{id}/versions", get(id_versions))
 }
 
-/// The formats this registry parses.
+/// The formats this registry parses, in Confluent 7.9's order.
 async fn types() -> Response {
-    json_response(&["AVRO"])
+    json_response(&["JSON", "PROTOBUF", "AVRO"])
 }
 
 async fn list_schemas(
@@ -43,7 +43,10 @@ async fn list_schemas(
         params.flag("deleted"),
         params.flag("latestOnly"),
     );
-    let views: Vec<_> = schemas.iter().map(views::schema).collect();
+    let views: Vec<_> = schemas
+        .iter()
+        .map(|view| views::schema(view, view.content.schema.clone()))
+        .collect();
     Ok(json_response(&page.apply(views, Some(SCHEMA_SEARCH_LIMIT))))
 }
 
@@ -56,7 +59,8 @@ async fn by_id(
     let subject = params.get("subject");
     let content = registry.schema_by_id(id, subject)?;
     let max_id = params.flag("fetchMaxId").then(|| registry.max_id(subject));
-    Ok(json_response(&views::schema_string(&content, max_id)))
+    let text = registry.formatted(&content, params.get("format"));
+    Ok(json_response(&views::schema_string(&content, text, max_id)))
 }
 
 /// The schema text itself. Confluent 7.9 answers an unknown id here with a
@@ -68,7 +72,9 @@ async fn raw_by_id(
 ) -> ApiResult<Response> {
     let id = path::schema_id(&id)?;
     match registry.schema_by_id(id, params.get("subject")) {
-        Ok(content) => Ok(raw_response(content.schema.clone())),
+        Ok(content) => Ok(raw_response(
+            registry.formatted(&content, params.get("format")),
+        )),
         Err(RegistryError::SchemaIdNotFound(_)) => Err(ApiError::internal()),
         Err(other) => Err(other.into()),
     }

@@ -68,7 +68,8 @@ async fn lookup(
         params.flag("normalize"),
         params.flag("deleted"),
     )?;
-    Ok(json_response(&views::schema(&found)))
+    let text = registry.formatted(&found.content, params.get("format"));
+    Ok(json_response(&views::schema(&found, text)))
 }
 
 async fn delete_subject(
@@ -112,7 +113,8 @@ async fn get_version(
 ) -> ApiResult<Response> {
     let version = path::version(&version)?;
     let found = registry.version(&subject, version, params.flag("deleted"))?;
-    Ok(json_response(&views::schema(&found)))
+    let text = registry.formatted(&found.content, params.get("format"));
+    Ok(json_response(&views::schema(&found, text)))
 }
 
 /// The schema text itself, not JSON-quoted.
@@ -123,7 +125,9 @@ async fn get_version_schema(
 ) -> ApiResult<Response> {
     let version = path::version(&version)?;
     let found = registry.version(&subject, version, params.flag("deleted"))?;
-    Ok(raw_response(found.content.schema.clone()))
+    Ok(raw_response(
+        registry.formatted(&found.content, params.get("format")),
+    ))
 }
 
 async fn referenced_by(

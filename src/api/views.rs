@@ -26,24 +26,25 @@ fn insert_content_parts(
     }
 }
 
-/// `Schema`: GET version, lookup, `/schemas` items.
-pub fn schema(view: &VersionView) -> Value {
+/// `Schema`: GET version, lookup, `/schemas` items; `text` is the schema
+/// in the requested output format.
+pub fn schema(view: &VersionView, text: String) -> Value {
     let mut map = Map::new();
     map.insert("subject".into(), view.subject.clone().into());
     map.insert("version".into(), view.version.into());
     map.insert("id".into(), view.id.into());
     insert_content_parts(&mut map, &view.content, true);
-    map.insert("schema".into(), view.content.schema.clone().into());
+    map.insert("schema".into(), text.into());
     Value::Object(map)
 }
 
 /// `SchemaString`: GET `/schemas/ids/{id}`.
-pub fn schema_string(content: &SchemaContent, max_id: Option<i32>) -> Value {
+pub fn schema_string(content: &SchemaContent, text: String, max_id: Option<i32>) -> Value {
     let mut map = Map::new();
     if content.schema_type != SchemaType::Avro {
         map.insert("schemaType".into(), content.schema_type.as_str().into());
     }
-    map.insert("schema".into(), content.schema.clone().into());
+    map.insert("schema".into(), text.into());
     insert_content_parts(&mut map, content, false);
     if let Some(max_id) = max_id {
         map.insert("maxId".into(), max_id.into());

@@ -7,7 +7,6 @@ use treaty_compat::{CheckOptions, CompatibilityLevel, ParsedSchema, PreviousVers
 
 use super::content::SchemaContent;
 use super::queries::VersionSpec;
-use super::references;
 use super::state::{State, Version};
 use super::subject::QualifiedSubject;
 use super::{Registry, RegistryError, Result, SchemaRequest};
@@ -38,12 +37,7 @@ impl Registry {
         {
             return Ok(Arc::clone(parsed));
         }
-        let content = &version.content;
-        let referenced = references::referenced_schemas(state, &content.references);
-        let texts = references::as_referenced(&referenced);
-        let parsed = ParsedSchema::parse(content.schema_type, &content.schema, &texts)
-            .map_err(|e| e.message)?;
-        let parsed = Arc::new(parsed);
+        let parsed = Arc::new(state.parse_stored(&version.content)?);
         self.parsed
             .lock()
             .unwrap_or_else(|p| p.into_inner())

@@ -34,7 +34,7 @@ pub use error::{RegistryError, Result};
 pub use queries::{SubjectFilter, VersionSpec, VersionView};
 pub use records::Reference;
 pub use register::{RegisterOutcome, RequestReference, SchemaRequest};
-pub use settings::{Mode, DEFAULT_COMPATIBILITY};
+pub use settings::{Mode, PROTOBUF_WIRE_RULES};
 pub use state::State;
 pub use subject::{QualifiedSubject, DEFAULT_CONTEXT};
 
@@ -61,7 +61,9 @@ pub struct Registry {
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 impl Registry {
@@ -132,9 +134,10 @@ impl Registry {
         }
         let records: Vec<Record> = batch.iter().flat_map(|c| c.records.clone()).collect();
         let store = Arc::clone(&self.store);
-        let persisted = tokio::task::spawn_blocking(move || store.write(&records).map(|()| records))
-            .await
-            .unwrap_or_else(|e| Err(crate::store::StoreError(e.to_string())));
+        let persisted =
+            tokio::task::spawn_blocking(move || store.write(&records).map(|()| records))
+                .await
+                .unwrap_or_else(|e| Err(crate::store::StoreError(e.to_string())));
         match persisted {
             Ok(records) => {
                 let mut published = self.published.write().unwrap_or_else(|p| p.into_inner());

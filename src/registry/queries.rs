@@ -325,6 +325,19 @@ impl Registry {
         Ok(ids)
     }
 
+    /// The text of `content` in an output `format` (`?format=`), or the
+    /// stored text where the format does not apply.
+    pub fn formatted(&self, content: &SchemaContent, format: Option<&str>) -> String {
+        let Some(format) = format.filter(|f| !f.is_empty()) else {
+            return content.schema.clone();
+        };
+        self.state()
+            .parse_stored(content)
+            .ok()
+            .and_then(|parsed| parsed.formatted(format))
+            .unwrap_or_else(|| content.schema.clone())
+    }
+
     /// `GET /contexts`: the default context first, then every context that
     /// ever held a schema.
     pub fn contexts(&self) -> Vec<String> {

@@ -3,7 +3,9 @@
 
 use std::collections::HashSet;
 
-use treaty_compat::Referenced;
+use treaty_compat::{ParsedSchema, Referenced};
+
+use super::content::SchemaContent;
 
 use super::records::Reference;
 use super::register::RequestReference;
@@ -125,4 +127,17 @@ pub fn referrers(
         })
         .map(|(name, v)| (name.clone(), v.id))
         .collect()
+}
+
+impl State {
+    /// Parses stored content with the schemas its references reach.
+    pub fn parse_stored(&self, content: &SchemaContent) -> Result<ParsedSchema, String> {
+        let referenced = referenced_schemas(self, &content.references);
+        ParsedSchema::parse(
+            content.schema_type,
+            &content.schema,
+            &as_referenced(&referenced),
+        )
+        .map_err(|e| e.message)
+    }
 }

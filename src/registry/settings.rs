@@ -17,7 +17,7 @@ pub const DEFAULT_COMPATIBILITY: CompatibilityLevel = CompatibilityLevel::Backwa
 
 /// Config fields `PUT /config` understands, by request name, with the name
 /// they are stored and returned under by GET.
-const CONFIG_FIELDS: [(&str, &str); 9] = [
+const CONFIG_FIELDS: [(&str, &str); 10] = [
     ("compatibility", "compatibilityLevel"),
     ("normalize", "normalize"),
     ("validateFields", "validateFields"),
@@ -27,7 +27,12 @@ const CONFIG_FIELDS: [(&str, &str); 9] = [
     ("overrideMetadata", "overrideMetadata"),
     ("defaultRuleSet", "defaultRuleSet"),
     ("overrideRuleSet", "overrideRuleSet"),
+    // treaty's own: also apply Buf's WIRE and WIRE_JSON rules to Protobuf.
+    (PROTOBUF_WIRE_RULES, PROTOBUF_WIRE_RULES),
 ];
+
+/// The config key of the strict Protobuf check.
+pub const PROTOBUF_WIRE_RULES: &str = "treatyProtobufWireRules";
 
 const GLOBAL_CONTEXT_SCOPE: &str = ":.__GLOBAL:";
 
@@ -116,6 +121,7 @@ pub struct EffectiveConfig {
     pub level: CompatibilityLevel,
     pub normalize: bool,
     pub validate_fields: bool,
+    pub protobuf_wire_rules: bool,
     pub compatibility_group: Option<String>,
 }
 
@@ -123,7 +129,7 @@ impl EffectiveConfig {
     pub fn check_options(&self) -> CheckOptions {
         CheckOptions {
             validate_fields: self.validate_fields,
-            ..CheckOptions::default()
+            protobuf_wire_rules: self.protobuf_wire_rules,
         }
     }
 }
@@ -149,6 +155,7 @@ impl State {
                 .unwrap_or(DEFAULT_COMPATIBILITY),
             normalize: flag("normalize"),
             validate_fields: flag("validateFields"),
+            protobuf_wire_rules: flag(PROTOBUF_WIRE_RULES),
             compatibility_group: config
                 .get("compatibilityGroup")
                 .and_then(Value::as_str)

@@ -28,14 +28,22 @@ fn post_all(server: &Arc<Server>, bodies: Vec<(String, String)>) -> Vec<Value> {
             })
         })
         .collect();
-    handles.into_iter().map(|h| h.join().expect("client thread")).collect()
+    handles
+        .into_iter()
+        .map(|h| h.join().expect("client thread"))
+        .collect()
 }
 
 #[test]
 fn concurrent_identical_registrations_get_one_version_and_one_id() {
     let server = Arc::new(Server::start());
     let body = json!({"schema": growing_record(0)}).to_string();
-    let replies = post_all(&server, (0..100).map(|_| ("/subjects/s/versions".to_owned(), body.clone())).collect());
+    let replies = post_all(
+        &server,
+        (0..100)
+            .map(|_| ("/subjects/s/versions".to_owned(), body.clone()))
+            .collect(),
+    );
     let ids: HashSet<i64> = replies.iter().map(|r| r["id"].as_i64().unwrap()).collect();
     assert_eq!(ids, HashSet::from([1]));
     assert_eq!(server.get("/subjects/s/versions").body, json!([1]));
@@ -45,7 +53,12 @@ fn concurrent_identical_registrations_get_one_version_and_one_id() {
 fn concurrent_distinct_registrations_get_versions_one_to_n_exactly_once() {
     let server = Arc::new(Server::start());
     let bodies = (0..100)
-        .map(|i| ("/subjects/s/versions".to_owned(), json!({"schema": growing_record(i)}).to_string()))
+        .map(|i| {
+            (
+                "/subjects/s/versions".to_owned(),
+                json!({"schema": growing_record(i)}).to_string(),
+            )
+        })
         .collect();
     let replies = post_all(&server, bodies);
     let ids: HashSet<i64> = replies.iter().map(|r| r["id"].as_i64().unwrap()).collect();
@@ -54,7 +67,9 @@ fn concurrent_distinct_registrations_get_versions_one_to_n_exactly_once() {
     assert_eq!(versions, json!((1..=100).collect::<Vec<i32>>()));
     let mut seen = HashSet::new();
     for version in 1..=100 {
-        let id = server.get(&format!("/subjects/s/versions/{version}")).body["id"].as_i64().unwrap();
+        let id = server.get(&format!("/subjects/s/versions/{version}")).body["id"]
+            .as_i64()
+            .unwrap();
         assert!(seen.insert(id), "id {id} is held by two versions");
     }
 }
@@ -89,7 +104,11 @@ fn a_compatibility_check_never_runs_against_a_stale_latest_version() {
         .filter(|r| r.status == 200)
         .map(|r| r.body["id"].as_i64().unwrap())
         .collect();
-    assert_eq!(accepted.len(), 1, "exactly one candidate wins: {accepted:?}");
+    assert_eq!(
+        accepted.len(),
+        1,
+        "exactly one candidate wins: {accepted:?}"
+    );
     assert!(replies.iter().all(|r| r.status == 200 || r.status == 409));
     assert_eq!(server.get("/subjects/s/versions").body, json!([1, 2]));
 }
@@ -98,10 +117,19 @@ fn a_compatibility_check_never_runs_against_a_stale_latest_version() {
 fn concurrent_writers_across_subjects_share_no_ids() {
     let server = Arc::new(Server::start());
     let bodies = (0..64)
-        .map(|i| (format!("/subjects/s{}/versions", i % 8), json!({"schema": growing_record(i)}).to_string()))
+        .map(|i| {
+            (
+                format!("/subjects/s{}/versions", i % 8),
+                json!({"schema": growing_record(i)}).to_string(),
+            )
+        })
         .collect();
     let replies = post_all(&server, bodies);
     let ids: HashSet<i64> = replies.iter().map(|r| r["id"].as_i64().unwrap()).collect();
     assert_eq!(ids.len(), 64);
-    assert_eq!(ids, (1..=64).collect::<HashSet<i64>>(), "ids are dense: none lost, none doubled");
+    assert_eq!(
+        ids,
+        (1..=64).collect::<HashSet<i64>>(),
+        "ids are dense: none lost, none doubled"
+    );
 }

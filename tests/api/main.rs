@@ -8,6 +8,7 @@ mod contexts;
 mod deletes;
 mod durability;
 mod errors;
+mod formats;
 mod import;
 mod lookup;
 mod mode;

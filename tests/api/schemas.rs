@@ -104,10 +104,3 @@ fn schema_list_has_one_entry_per_subject_version() {
         "\"int\""
     );
 }
-
-#[test]
-fn schema_types_lists_what_is_supported() {
-    let server = Server::start();
-    let types = server.get("/schemas/types").body;
-    assert!(types.as_array().unwrap().contains(&json!("AVRO")));
-}
