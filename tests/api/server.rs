@@ -90,6 +90,21 @@ impl Server {
         restarted
     }
 
+    /// Kills the server with SIGKILL, as a crash would, and starts it again
+    /// on the same data.
+    pub fn crash_and_restart(mut self) -> Self {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let temp = self._temp.take();
+        let mut restarted = Self::start_in(&self.data_dir, &[]);
+        restarted._temp = temp;
+        restarted
+    }
+
+    pub fn data_dir(&self) -> &Path {
+        &self.data_dir
+    }
+
     fn terminate(&mut self) {
         let pid = self.child.id().to_string();
         let _ = Command::new("kill").args(["-TERM", &pid]).status();
