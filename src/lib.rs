@@ -6,6 +6,8 @@
 //! Schema parsing and compatibility live in the `treaty-compat` crate.
 
 pub mod api;
+pub mod auth;
 pub mod registry;
 pub mod serve;
 pub mod store;
+pub mod tls;

@@ -17,6 +17,10 @@ struct Cli {
 enum Command {
     /// Run the registry server.
     Serve(serve::ServeArgs),
+    /// Print the argon2 `password_hash` of a password read from stdin.
+    HashPassword,
+    /// Print the `token_sha256` of a bearer token read from stdin.
+    HashToken,
 }
 
 fn main() -> ExitCode {
@@ -30,6 +34,8 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let outcome = match cli.command {
         Command::Serve(args) => serve::run(args),
+        Command::HashPassword => treaty::auth::print_password_hash(),
+        Command::HashToken => treaty::auth::print_token_hash(),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

@@ -21,13 +21,24 @@ pub struct ServeArgs {
     /// Largest request body accepted, in bytes.
     #[arg(long, env = "TREATY_MAX_BODY_BYTES", default_value_t = 4 * 1024 * 1024)]
     max_body_bytes: usize,
+    /// Credentials file (JSON, see README): turns on authentication and
+    /// authorization. Without it every request is allowed.
+    #[arg(long, env = "TREATY_AUTH_FILE")]
+    auth_file: Option<PathBuf>,
+    #[command(flatten)]
+    tls: crate::tls::TlsArgs,
 }
 
 pub fn run(args: ServeArgs) -> Result<(), Box<dyn std::error::Error>> {
+    let auth = match &args.auth_file {
+        Some(path) => Some(Arc::new(crate::auth::Auth::load(path)?)),
+        None => None,
+    };
+    let tls = args.tls.server_config()?;
     let store = Store::open(&args.data_dir)
         .map_err(|e| format!("cannot open data dir {}: {e}", args.data_dir.display()))?;
     let registry = Registry::open(store).map_err(|e| format!("cannot load the registry: {e:?}"))?;
-    let app = crate::api::app(Arc::new(registry), args.max_body_bytes);
+    let app = crate::api::app(Arc::new(registry), args.max_body_bytes, auth);
     let runtime = tokio::runtime::Runtime::new()?;
     runtime.block_on(async {
         let listener = tokio::net::TcpListener::bind(args.listen)
@@ -37,9 +48,20 @@ pub fn run(args: ServeArgs) -> Result<(), Box<dyn std::error::Error>> {
         tracing::info!(%address, data_dir = %args.data_dir.display(), "treaty is serving");
         // On stdout for scripts and tests that start treaty on port 0.
         println!("treaty listening on {address}");
-        axum::serve(listener, app)
-            .with_graceful_shutdown(shutdown_signal())
-            .await?;
+        match tls {
+            None => {
+                axum::serve(listener, app)
+                    .with_graceful_shutdown(shutdown_signal())
+                    .await?
+            }
+            Some(config) => {
+                let listener = crate::tls::TlsListener::new(listener, config)?;
+                let app = app.into_make_service_with_connect_info::<crate::tls::Peer>();
+                axum::serve(listener, app)
+                    .with_graceful_shutdown(shutdown_signal())
+                    .await?
+            }
+        }
         tracing::info!("treaty stopped");
         Ok(())
     })

@@ -65,6 +65,20 @@ impl ApiError {
         )
     }
 
+    /// No valid credentials, as rest-utils' authentication answers.
+    pub fn unauthorized() -> Self {
+        Self::http(StatusCode::UNAUTHORIZED, "Unauthorized")
+    }
+
+    /// Authenticated, but no grant allows `operation` on `resource`.
+    pub fn forbidden(operation: &str, resource: &str) -> Self {
+        Self::new(
+            StatusCode::FORBIDDEN,
+            40301,
+            format!("User is denied operation {operation} on {resource}"),
+        )
+    }
+
     pub fn internal() -> Self {
         Self::http(StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error")
     }

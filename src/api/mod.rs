@@ -27,10 +27,13 @@ use tower_http::trace::TraceLayer;
 
 pub use error::ApiError;
 
+use crate::auth::Auth;
 use crate::registry::Registry;
 
 /// The whole API as a service: rewrite, then route.
-pub fn app(registry: Arc<Registry>, max_body_bytes: usize) -> Router {
+/// With `auth`, every request is authenticated and authorized after the
+/// rewrite (so it sees the final path) and before content negotiation.
+pub fn app(registry: Arc<Registry>, max_body_bytes: usize, auth: Option<Arc<Auth>>) -> Router {
     let routes = Router::new()
         .merge(root::routes())
         .merge(schemas::routes())
@@ -43,8 +46,12 @@ pub fn app(registry: Arc<Registry>, max_body_bytes: usize) -> Router {
         .method_not_allowed_fallback(|| async { ApiError::method_not_allowed() })
         .with_state(registry)
         .layer(DefaultBodyLimit::max(max_body_bytes))
-        .layer(middleware::from_fn(negotiate::negotiate))
-        .layer(TraceLayer::new_for_http());
+        .layer(middleware::from_fn(negotiate::negotiate));
+    let routes = match auth {
+        Some(auth) => routes.layer(middleware::from_fn_with_state(auth, crate::auth::require)),
+        None => routes,
+    };
+    let routes = routes.layer(TraceLayer::new_for_http());
     Router::new()
         .fallback_service(routes)
         .layer(middleware::from_fn(pre_route))

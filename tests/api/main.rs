@@ -1,6 +1,7 @@
 //! HTTP-level tests of treaty against the behaviour of Confluent Schema
 //! Registry 7.9, each starting the real binary.
 
+mod auth;
 mod compatibility;
 mod concurrency;
 mod config;
@@ -19,3 +20,4 @@ mod register;
 mod schemas;
 mod server;
 mod subjects;
+mod tls;
