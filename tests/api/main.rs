@@ -12,6 +12,7 @@ mod durability;
 mod errors;
 mod faults;
 mod formats;
+mod hostile;
 mod import;
 mod lookup;
 mod mode;

@@ -1,7 +1,7 @@
 //! MISSING_ENUM_SYMBOLS: every symbol the writer can write must be known to
 //! the reader, unless the reader has an enum default to fall back on.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 
 use super::checker::{Checker, Token};
 use super::incompatibility::{Incompatibility, IncompatibilityType};
@@ -16,11 +16,12 @@ impl Checker<'_> {
         reader: &Enum,
         writer: &Enum,
     ) -> Option<Incompatibility> {
+        let known: HashSet<&str> = reader.symbols.iter().map(String::as_str).collect();
         let missing: BTreeSet<&str> = writer
             .symbols
             .iter()
             .map(String::as_str)
-            .filter(|symbol| !reader.symbols.iter().any(|s| s == symbol))
+            .filter(|symbol| !known.contains(symbol))
             .collect();
         if missing.is_empty() || reader_default_absorbs_unknown_symbols(reader) {
             return None;
