@@ -15,6 +15,6 @@ if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c 'import avro' 2>/dev/n
   "$venv/bin/pip" install --quiet 'avro==1.12.2'
 fi
 
-cargo build --quiet --release -p treaty-compat --example avro_check
+cargo build --quiet -p treaty-compat --example avro_check
 target="${CARGO_TARGET_DIR:-$repo/target}"
-exec "$venv/bin/python" scripts/avro_differential.py --checker "$target/release/examples/avro_check" "$@"
+exec "$venv/bin/python" scripts/avro_differential.py --checker "$target/debug/examples/avro_check" "$@"

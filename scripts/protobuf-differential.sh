@@ -19,9 +19,9 @@ if [ ! -x "$buf" ] || [ "$("$buf" --version 2>/dev/null)" != "$buf_version" ]; t
   npm install --silent --no-save --prefix "$buf_prefix" "@bufbuild/buf@$buf_version" >&2
 fi
 
-cargo build --quiet --release -p treaty-compat --example protobuf_check
+cargo build --quiet -p treaty-compat --example protobuf_check
 target="${CARGO_TARGET_DIR:-$repo/target}"
 exec python3 scripts/protobuf_differential.py \
   --buf "$buf" \
-  --checker "$target/release/examples/protobuf_check" \
+  --checker "$target/debug/examples/protobuf_check" \
   --fixtures tests/fixtures/compat/protobuf "$@"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite: Rust unit and HTTP tests, the real Confluent client
-# tests, and the differential check against the Apache Avro reference.
+# tests, and the differential checks against the Apache Avro reference
+# checker and `buf breaking`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/env.sh
@@ -13,3 +14,5 @@ echo "== real-client tests (confluent-kafka)"
 TREATY_BIN="$CARGO_TARGET_DIR/debug/treaty" bash scripts/client-tests.sh
 echo "== Avro differential test against the Apache Avro reference checker"
 bash scripts/avro-differential.sh
+echo "== Protobuf differential test of the strict mode against buf breaking"
+bash scripts/protobuf-differential.sh
