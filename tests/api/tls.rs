@@ -200,3 +200,41 @@ fn tls_flags_with_a_missing_key_file_stop_the_server() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("cannot read TLS key"), "{stderr}");
 }
+
+#[test]
+fn sigterm_stops_a_tls_server_that_holds_an_idle_connection() {
+    let pki = Pki::new();
+    let temp = tempfile::tempdir().unwrap();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_treaty"))
+        .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
+        .arg(temp.path().join("data"))
+        .args(["--tls-cert", &pki.path("server.pem")])
+        .args(["--tls-key", &pki.path("server.key")])
+        .env("TREATY_LOG", "warn")
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+    std::io::BufRead::read_line(&mut stdout, &mut line).unwrap();
+    let address = line.trim().strip_prefix("treaty listening on ").unwrap();
+    let agent = pki.agent(false);
+    let url = format!("https://{address}/subjects");
+    assert_eq!(send(&agent, "GET", &url, None), Ok((200, json!([]))));
+    std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("treaty did not stop within 10 s of SIGTERM");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    assert!(status.success(), "{status:?}");
+}

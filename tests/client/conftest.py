@@ -35,9 +35,10 @@ class TreatyServer:
     """One `treaty serve` process. stdout and stderr go to files (never a
     pipe that nobody drains: tracing logs would eventually block the server)."""
 
-    def __init__(self, binary: Path, data_dir: Path, log_dir: Path):
+    def __init__(self, binary: Path, data_dir: Path, log_dir: Path, extra_args=()):
         self.binary = binary
         self.data_dir = data_dir
+        self.extra_args = list(extra_args)
         log_dir.mkdir(parents=True, exist_ok=True)
         self.stdout_path = log_dir / "treaty.stdout"
         self.stderr_path = log_dir / "treaty.stderr"
@@ -67,6 +68,7 @@ class TreatyServer:
                     "127.0.0.1:0",
                     "--data-dir",
                     str(self.data_dir),
+                    *self.extra_args,
                 ],
                 stdin=subprocess.DEVNULL,
                 stdout=out,
@@ -133,9 +135,10 @@ def treaty_factory(treaty_bin, tmp_path):
     """Starts servers on demand; every one still running is stopped at teardown."""
     servers = []
 
-    def start(data_dir: Path = None) -> TreatyServer:
+    def start(data_dir: Path = None, extra_args=()) -> TreatyServer:
         data_dir = data_dir or (tmp_path / "data")
-        server = TreatyServer(treaty_bin, data_dir, tmp_path / f"logs-{len(servers)}")
+        log_dir = tmp_path / f"logs-{len(servers)}"
+        server = TreatyServer(treaty_bin, data_dir, log_dir, extra_args)
         servers.append(server)
         server.start()
         return server
