@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use super::content::SchemaContent;
 use super::references;
-use super::state::{State, Version};
+use super::state::{State, Subject, Version};
 use super::subject::{QualifiedSubject, DEFAULT_CONTEXT};
 use super::{Registry, RegistryError, Result};
 
@@ -131,6 +131,19 @@ impl State {
         Err(first_error.expect("a subject is always its own first candidate"))
     }
 
+    /// Confluent's `hasSubjects`: whether `subject` has a live version (any
+    /// version with `include_deleted`). An empty name stands for its whole
+    /// context, so `:.ctx:` exists while any subject of `.ctx` does.
+    pub fn has_subjects(&self, subject: &QualifiedSubject, include_deleted: bool) -> bool {
+        let admits = |s: &Subject| include_deleted || s.has_live_versions();
+        if !subject.name.is_empty() {
+            return self.subject(&subject.to_string()).is_some_and(admits);
+        }
+        self.subjects
+            .iter()
+            .any(|(name, s)| QualifiedSubject::parse(name).context == subject.context && admits(s))
+    }
+
     fn version_of(
         &self,
         subject: &str,
@@ -176,11 +189,17 @@ impl Registry {
             .collect()
     }
 
-    /// `GET /subjects/{s}/versions`.
+    /// `GET /subjects/{s}/versions`: 40401 unless the subject (for an
+    /// empty name, any subject of its context) has a version the flags
+    /// admit; then the admitted versions, which may be none.
     pub fn versions(&self, subject: &str, filter: SubjectFilter) -> Result<Vec<i32>> {
-        let name = QualifiedSubject::parse(subject).to_string();
+        let qualified = QualifiedSubject::parse(subject);
+        let name = qualified.to_string();
         let state = self.state();
-        let versions: Vec<i32> = state
+        if !state.has_subjects(&qualified, filter != SubjectFilter::Live) {
+            return Err(RegistryError::SubjectNotFound(name));
+        }
+        Ok(state
             .subject(&name)
             .map(|s| {
                 s.versions
@@ -189,11 +208,7 @@ impl Registry {
                     .map(|(n, _)| *n)
                     .collect()
             })
-            .unwrap_or_default();
-        if versions.is_empty() {
-            return Err(RegistryError::SubjectNotFound(name));
-        }
-        Ok(versions)
+            .unwrap_or_default())
     }
 
     /// `GET /subjects/{s}/versions/{v}`, with the context fallback.

@@ -5,6 +5,7 @@ mod auth;
 mod compatibility;
 mod concurrency;
 mod config;
+mod conformance_versions;
 mod contexts;
 mod crash;
 mod deletes;
