@@ -9,7 +9,7 @@ use serde_json::{Map, Value};
 use treaty_compat::SchemaType;
 
 use super::error::{ApiError, ApiResult};
-use crate::registry::{RequestReference, SchemaRequest};
+use crate::registry::{sorted_metadata, RequestReference, SchemaRequest};
 
 /// A raw request body, read within the configured size limit.
 pub struct JsonBody(Bytes);
@@ -196,7 +196,7 @@ fn metadata_field(value: Option<&Value>) -> ApiResult<Option<Value>> {
     if let Some(sensitive) = map.get("sensitive").filter(|s| !s.is_null()) {
         metadata.insert("sensitive".into(), sensitive.clone());
     }
-    Ok(Some(Value::Object(metadata)))
+    Ok(Some(sorted_metadata(&Value::Object(metadata))))
 }
 
 fn references_field(value: Option<&Value>) -> ApiResult<Vec<RequestReference>> {

@@ -143,7 +143,7 @@ impl Registry {
             ),
             CompatibilityTarget::Registration => None,
         };
-        let prepared = state.prepare(&subject, request, normalize || config.normalize)?;
+        let prepared = state.prepare(&subject, request, normalize || config.normalize, None)?;
         match target_version {
             Some(version) => {
                 if config.level == CompatibilityLevel::None {

@@ -1,8 +1,10 @@
 //! The content a schema id stands for, and the fingerprints that find the
 //! id for equal content (spec §4.2).
 
+use std::collections::{BTreeMap, BTreeSet};
+
 use md5::{Digest, Md5};
-use serde_json::Value;
+use serde_json::{Map, Value};
 use treaty_compat::SchemaType;
 
 use super::records::{Reference, SchemaValue};
@@ -86,6 +88,121 @@ impl SchemaContent {
         }
         md5.finalize().into()
     }
+}
+
+impl SchemaContent {
+    /// Confluent's `canLookup` beyond equal fingerprints: equal but for a
+    /// `confluent:version` that only one side carries, where a request's
+    /// own `confluent:version` must name the candidate's version number.
+    pub fn can_look_up(&self, candidate: &SchemaContent, candidate_version: i32) -> bool {
+        let own = confluent_version(self.metadata.as_ref());
+        let theirs = confluent_version(candidate.metadata.as_ref());
+        match (own, theirs) {
+            (None, None) => false,
+            (Some(_), Some(_)) => self.fingerprint() == candidate.fingerprint(),
+            (None, Some(_)) => self.lookup_fingerprint() == candidate.lookup_fingerprint(),
+            (Some(own), None) => {
+                own.trim().parse::<i32>() == Ok(candidate_version)
+                    && self.lookup_fingerprint() == candidate.lookup_fingerprint()
+            }
+        }
+    }
+}
+
+/// The `confluent:version` property of `metadata`, if it has one.
+pub fn confluent_version(metadata: Option<&Value>) -> Option<&str> {
+    metadata?
+        .get("properties")?
+        .get(CONFLUENT_VERSION)?
+        .as_str()
+}
+
+/// Metadata as Confluent's `Metadata` holds it: `tags`, `properties` and
+/// `sensitive` in that order, keys and set members sorted, empty parts
+/// left out (so `{}` stays an empty, but present, metadata).
+pub fn sorted_metadata(metadata: &Value) -> Value {
+    let part = |name: &str| metadata.get(name).filter(|p| !is_empty_part(p));
+    let mut sorted = Map::new();
+    if let Some(Value::Object(tags)) = part("tags") {
+        let tags: BTreeMap<&String, Value> = tags
+            .iter()
+            .map(|(path, names)| (path, sorted_set(names)))
+            .collect();
+        let tags = tags.into_iter().map(|(k, v)| (k.clone(), v)).collect();
+        sorted.insert("tags".into(), Value::Object(tags));
+    }
+    if let Some(Value::Object(properties)) = part("properties") {
+        let properties: BTreeMap<&String, &Value> = properties.iter().collect();
+        let properties = properties
+            .into_iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        sorted.insert("properties".into(), Value::Object(properties));
+    }
+    if let Some(sensitive) = part("sensitive") {
+        sorted.insert("sensitive".into(), sorted_set(sensitive));
+    }
+    Value::Object(sorted)
+}
+
+fn sorted_set(items: &Value) -> Value {
+    let items: BTreeSet<String> = match items {
+        Value::Array(items) => items
+            .iter()
+            .map(|item| match item {
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            })
+            .collect(),
+        other => BTreeSet::from([other.to_string()]),
+    };
+    Value::from(items.into_iter().collect::<Vec<_>>())
+}
+
+/// Confluent's `Metadata.mergeMetadata`: each part of `newer` laid over the
+/// same part of `older` (map entries of `newer` win, sets are united).
+pub fn merge_metadata(older: Option<&Value>, newer: Option<&Value>) -> Option<Value> {
+    let (older, newer) = match (older, newer) {
+        (None, newer) => return newer.map(sorted_metadata),
+        (older, None) => return older.map(sorted_metadata),
+        (Some(older), Some(newer)) => (older, newer),
+    };
+    let mut merged = older.as_object().cloned().unwrap_or_default();
+    for (name, part) in newer.as_object().into_iter().flatten() {
+        if is_empty_part(part) {
+            continue;
+        }
+        let combined = match (merged.get(name), part) {
+            (Some(Value::Object(old)), Value::Object(new)) => {
+                let mut map = old.clone();
+                map.extend(new.clone());
+                Value::Object(map)
+            }
+            (Some(Value::Array(old)), Value::Array(new)) => {
+                Value::Array(old.iter().chain(new).cloned().collect())
+            }
+            _ => part.clone(),
+        };
+        merged.insert(name.clone(), combined);
+    }
+    Some(sorted_metadata(&Value::Object(merged)))
+}
+
+/// Sets `confluent:version` to `version`, as Confluent does when a version
+/// is asked for or the property is already there.
+pub fn with_confluent_version(metadata: Option<&Value>, version: i32) -> Value {
+    let mut metadata = metadata
+        .and_then(Value::as_object)
+        .cloned()
+        .unwrap_or_default();
+    let mut properties = metadata
+        .get("properties")
+        .and_then(Value::as_object)
+        .cloned()
+        .unwrap_or_default();
+    properties.insert(CONFLUENT_VERSION.into(), Value::from(version.to_string()));
+    metadata.insert("properties".into(), Value::Object(properties));
+    sorted_metadata(&Value::Object(metadata))
 }
 
 /// Metadata as lookups compare it: without `confluent:version`, and with

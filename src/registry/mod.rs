@@ -29,7 +29,7 @@ use treaty_compat::ParsedSchema;
 use crate::store::Store;
 
 pub use compatibility::CompatibilityTarget;
-pub use content::SchemaContent;
+pub use content::{sorted_metadata, SchemaContent};
 pub use error::{RegistryError, Result};
 pub use queries::{SubjectFilter, VersionSpec, VersionView};
 pub use records::Reference;

@@ -4,10 +4,10 @@
 
 use std::sync::Arc;
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 use treaty_compat::{ParsedSchema, SchemaType};
 
-use super::content::{SchemaContent, CONFLUENT_VERSION};
+use super::content::{confluent_version, merge_metadata, with_confluent_version, SchemaContent};
 use super::queries::VersionView;
 use super::records::{IdWatermarkValue, Record};
 use super::references;
@@ -52,12 +52,25 @@ pub struct SchemaRequest {
 }
 
 impl SchemaRequest {
+    /// An id of 0 or more asks for that id (IMPORT only); absent or
+    /// negative lets the registry pick, as Confluent's `Schema` reads it.
     fn explicit_id(&self) -> Option<i32> {
-        self.id.filter(|&id| id != -1)
+        self.id.filter(|&id| id >= 0)
+    }
+
+    /// The version asked for: 0 when absent (the next one), -1 "latest".
+    fn requested_version(&self) -> i32 {
+        self.version.unwrap_or(0)
     }
 
     fn explicit_version(&self) -> Option<i32> {
         self.version.filter(|&v| v != 0)
+    }
+
+    /// Whether the request carries schema text; without it registration
+    /// reuses the latest version's, and lookups find nothing.
+    pub fn has_schema(&self) -> bool {
+        self.schema.as_deref().is_some_and(|t| !t.trim().is_empty())
     }
 
     /// Confluent's `Invalid schema {…}` 42201 message around `details`.
@@ -96,19 +109,17 @@ pub struct Prepared {
 
 impl State {
     /// Parses and canonicalises `request` as registration would. An empty
-    /// schema reuses the subject's latest live version.
+    /// schema reuses `previous` (registration passes the subject's latest
+    /// live version), else it is 42201 `Empty schema`.
     pub fn prepare(
         &self,
         subject: &QualifiedSubject,
         request: &SchemaRequest,
         normalize: bool,
+        previous: Option<&SchemaContent>,
     ) -> Result<Prepared> {
-        let latest = self
-            .subject(&subject.to_string())
-            .and_then(Subject::latest_live)
-            .map(|(_, v)| Arc::clone(&v.content));
         let text = request.schema.as_deref().filter(|t| !t.trim().is_empty());
-        let (text, schema_type, mut refs) = match (text, &latest) {
+        let (text, schema_type, mut refs) = match (text, previous) {
             (Some(text), _) => {
                 let refs = references::resolve(self, subject, &request.references)
                     .map_err(|details| request.invalid(&subject.to_string(), &details))?;
@@ -146,17 +157,25 @@ impl State {
         Ok(Prepared { content, parsed })
     }
 
-    /// The newest version of `subject` (live only, or any with
-    /// `include_deleted`) whose content a lookup of `content` finds.
+    /// The version of `subject` a lookup of `content` finds (live only, or
+    /// any with `include_deleted`): one with equal content, else the newest
+    /// that `content` can look up. With `latest_only` (a request for
+    /// version -1) only the latest live version is tried, by look-up rules.
     fn find_version(
         &self,
         subject: &str,
         content: &SchemaContent,
         include_deleted: bool,
+        latest_only: bool,
     ) -> Option<VersionView> {
         let entry = self.subject(subject)?;
+        if latest_only {
+            return entry
+                .latest_live()
+                .filter(|(number, v)| content.can_look_up(&v.content, *number))
+                .map(|(number, v)| VersionView::new(subject, number, v));
+        }
         let exact = content.fingerprint();
-        let loose = content.lookup_fingerprint();
         let candidates = || {
             entry
                 .versions
@@ -166,58 +185,14 @@ impl State {
         };
         candidates()
             .find(|(_, v)| v.content.fingerprint() == exact)
-            .or_else(|| candidates().find(|(_, v)| v.content.lookup_fingerprint() == loose))
+            .or_else(|| candidates().find(|(n, v)| content.can_look_up(&v.content, **n)))
             .map(|(number, v)| VersionView::new(subject, *number, v))
     }
 }
 
-/// The metadata a new version carries: the request's, else inherited from
-/// the previous version (spec §4.3 step 4).
-fn merged_metadata(
-    request: &SchemaRequest,
-    previous: Option<&SchemaContent>,
-) -> (Option<Value>, bool) {
-    match (
-        &request.metadata,
-        previous.and_then(|p| p.metadata.as_ref()),
-    ) {
-        (Some(own), _) => (Some(own.clone()), false),
-        (None, Some(inherited)) => (Some(inherited.clone()), true),
-        (None, None) => (None, false),
-    }
-}
-
-/// Sets `confluent:version` to the assigned number.
-fn stamp_version(metadata: Option<Value>, version: i32) -> Value {
-    let mut metadata = match metadata {
-        Some(Value::Object(map)) => map,
-        _ => Map::new(),
-    };
-    let properties = metadata
-        .entry("properties")
-        .or_insert_with(|| Value::Object(Map::new()));
-    if !properties.is_object() {
-        *properties = Value::Object(Map::new());
-    }
-    properties
-        .as_object_mut()
-        .expect("made an object above")
-        .insert(
-            CONFLUENT_VERSION.to_owned(),
-            Value::from(version.to_string()),
-        );
-    Value::Object(metadata)
-}
-
-fn has_version_property(metadata: Option<&Value>) -> bool {
-    metadata
-        .and_then(|m| m.get("properties"))
-        .and_then(|p| p.get(CONFLUENT_VERSION))
-        .is_some()
-}
-
 impl Registry {
-    /// `POST /subjects/{s}/versions`.
+    /// `POST /subjects/{s}/versions`, in the order of Confluent 7.9's
+    /// `registerOrForward` and `register` (spec §4.3).
     pub async fn register(
         &self,
         subject: &str,
@@ -229,6 +204,13 @@ impl Registry {
             return Err(RegistryError::InvalidSubject(subject.to_string()));
         }
         self.write(|state| {
+            let normalize = normalize || state.effective_config(&subject).normalize;
+            if !state.effective_config(&subject).has_defaults_or_overrides() {
+                if let Some(found) = Self::already_registered(state, &subject, &request, normalize)?
+                {
+                    return Ok((vec![], found));
+                }
+            }
             let name = subject.to_string();
             let mode = state.effective_mode(&subject);
             if mode.is_read_only() {
@@ -236,14 +218,63 @@ impl Registry {
                     "Subject {name} is in read-only mode"
                 )));
             }
-            if mode == Mode::Import {
-                return self.plan_import(state, &subject, &request, normalize);
+            match (request.explicit_id(), mode) {
+                (Some(_), Mode::Import) => self.plan_import(state, &subject, &request, normalize),
+                (Some(_), _) => Err(RegistryError::OperationNotPermitted(format!(
+                    "Subject {name} is not in import mode"
+                ))),
+                (None, Mode::ReadWrite) => self.plan_register(state, &subject, &request, normalize),
+                (None, _) => Err(RegistryError::OperationNotPermitted(format!(
+                    "Subject {name} is not in read-write mode"
+                ))),
             }
-            self.plan_register(state, &subject, &request, normalize)
         })
         .await
     }
 
+    /// The lookup registration starts with, before any mode check: a
+    /// request that matches a live version as submitted answers with it.
+    fn already_registered(
+        state: &State,
+        subject: &QualifiedSubject,
+        request: &SchemaRequest,
+        normalize: bool,
+    ) -> Result<Option<RegisterOutcome>> {
+        if !request.has_schema() {
+            return Ok(None);
+        }
+        let prepared = state.prepare(subject, request, normalize, None)?;
+        let requested = request.requested_version();
+        let Some(found) = state.find_version(
+            &subject.to_string(),
+            &prepared.content,
+            false,
+            requested == -1,
+        ) else {
+            return Ok(None);
+        };
+        let outcome = if requested == 0 || requested == -1 {
+            let same_id = request.explicit_id().is_none_or(|id| id == found.id);
+            same_id.then_some(RegisterOutcome {
+                id: found.id,
+                version: found.version,
+                long_form: None,
+            })
+        } else {
+            (request.id == Some(found.id) && found.version == requested).then(|| RegisterOutcome {
+                id: found.id,
+                version: found.version,
+                long_form: Some(Arc::clone(&found.content)),
+            })
+        };
+        Ok(outcome)
+    }
+
+    /// READWRITE registration of what the first lookup did not find: the
+    /// schema and metadata completed from the previous version and the
+    /// config, `confluent:version` kept, then dedupe, compatibility and
+    /// the new version. The long response is given whenever the server
+    /// completed the request.
     fn plan_register(
         &self,
         state: &State,
@@ -253,48 +284,51 @@ impl Registry {
     ) -> Result<(Vec<Record>, RegisterOutcome)> {
         let name = subject.to_string();
         let config = state.effective_config(subject);
-        let prepared = state.prepare(subject, request, normalize || config.normalize)?;
         let entry = state.subject(&name);
+        let new_version = entry.map_or(1, Subject::next_version);
         let previous = entry
             .and_then(Subject::latest_live)
             .map(|(_, v)| Arc::clone(&v.content));
+        let prepared = state.prepare(subject, request, normalize, previous.as_deref())?;
 
-        if let Some(found) = state.find_version(&name, &prepared.content, false) {
-            return self.answer_existing(request, found);
+        let specific = request
+            .metadata
+            .as_ref()
+            .or_else(|| previous.as_ref().and_then(|p| p.metadata.as_ref()));
+        let mut metadata = merge_metadata(
+            merge_metadata(config.default_metadata.as_ref(), specific).as_ref(),
+            config.override_metadata.as_ref(),
+        );
+        let requested = request.requested_version();
+        if requested != 0 || confluent_version(metadata.as_ref()).is_some() {
+            metadata = Some(with_confluent_version(metadata.as_ref(), new_version));
         }
-        let (metadata, inherited) = merged_metadata(request, previous.as_deref());
-        let mut content = SchemaContent {
+        let completed = !request.has_schema() || metadata.is_some();
+        let content = Arc::new(SchemaContent {
             metadata,
             ..prepared.content
+        });
+        let answer = |version: i32, id: i32| RegisterOutcome {
+            id,
+            version,
+            long_form: completed.then(|| Arc::clone(&content)),
         };
-        if inherited {
-            if let Some(found) = state.find_version(&name, &content, false) {
-                let mut outcome = self.answer_existing(request, found)?;
-                outcome.1.long_form = Some(Arc::new(content));
-                return Ok(outcome);
+
+        let context = state.context(&subject.context);
+        let existing_id =
+            context.and_then(|c| c.by_fingerprint.get(&content.fingerprint()).copied());
+        if let (Some(id), Some(entry), 0) = (existing_id, entry, requested) {
+            let holding = entry.versions.iter().rev().find(|(_, v)| v.id == id);
+            if let Some((number, _)) = holding.filter(|(_, v)| !v.deleted) {
+                return Ok((vec![], answer(*number, id)));
             }
         }
-
-        let version = entry.map_or(1, Subject::next_version);
-        if let Some(explicit) = request.explicit_version() {
-            if explicit != version && explicit != -1 {
-                return Err(RegistryError::InvalidSchema(
-                    "Version is not one more than previous version".to_owned(),
-                ));
-            }
-        }
-        if request.explicit_version().is_some() || has_version_property(content.metadata.as_ref()) {
-            content.metadata = Some(stamp_version(content.metadata.take(), version));
-        }
-
-        let existing_id = state
-            .context(&subject.context)
-            .and_then(|c| c.by_fingerprint.get(&content.fingerprint()).copied());
-        if let Some(explicit) = request.explicit_id() {
-            if Some(explicit) != existing_id {
-                return Err(RegistryError::OperationNotPermitted(format!(
-                    "Subject {name} is not in import mode"
-                )));
+        if let (Some(entry), 0) = (entry, requested) {
+            let equivalent = entry.live_versions().rev().find(|(number, v)| {
+                existing_id.is_none_or(|id| id == v.id) && content.can_look_up(&v.content, *number)
+            });
+            if let Some((number, version)) = equivalent {
+                return Ok((vec![], answer(number, version.id)));
             }
         }
 
@@ -313,12 +347,17 @@ impl Registry {
                 messages,
             });
         }
+        if requested > 0 && requested != new_version {
+            return Err(RegistryError::InvalidSchema(
+                "Version is not one more than previous version".to_owned(),
+            ));
+        }
 
         let mut records = Vec::new();
         let id = match existing_id {
             Some(id) => id,
             None => {
-                let id = state.context(&subject.context).map_or(0, |c| c.max_id) + 1;
+                let id = context.map_or(0, |c| c.max_id) + 1;
                 records.push(Record::IdWatermark(
                     subject.context.clone(),
                     IdWatermarkValue { id },
@@ -342,41 +381,10 @@ impl Registry {
         }
         records.push(Record::Schema(
             name.clone(),
-            version,
-            Some(content.to_value(&name, version, id, false)),
+            new_version,
+            Some(content.to_value(&name, new_version, id, false)),
         ));
-        let long = request.metadata.is_some() || inherited || request.explicit_version().is_some();
-        let outcome = RegisterOutcome {
-            id,
-            version,
-            long_form: long.then(|| Arc::new(content)),
-        };
-        Ok((records, outcome))
-    }
-
-    /// A request that matches a live version answers with it, unchanged.
-    fn answer_existing(
-        &self,
-        request: &SchemaRequest,
-        found: VersionView,
-    ) -> Result<(Vec<Record>, RegisterOutcome)> {
-        if let Some(explicit) = request.explicit_id() {
-            if explicit != found.id {
-                return Err(RegistryError::OperationNotPermitted(format!(
-                    "Subject {} is not in import mode",
-                    found.subject
-                )));
-            }
-        }
-        let long = request.explicit_version().is_some();
-        Ok((
-            vec![],
-            RegisterOutcome {
-                id: found.id,
-                version: found.version,
-                long_form: long.then_some(found.content),
-            },
-        ))
+        Ok((records, answer(new_version, id)))
     }
 
     /// IMPORT mode: the id (and version) come from the request; no
@@ -394,7 +402,7 @@ impl Registry {
                 "Subject {name} is not in read-write mode"
             )));
         };
-        let prepared = state.prepare(subject, request, normalize)?;
+        let prepared = state.prepare(subject, request, normalize, None)?;
         let mut content = prepared.content;
         if !normalize {
             if let Some(text) = request.schema.as_deref().filter(|t| !t.trim().is_empty()) {
@@ -442,7 +450,8 @@ impl Registry {
 
     /// `POST /subjects/{s}`: the version of `subject` holding this schema.
     /// An unqualified subject not found in the default context is looked up
-    /// in every other context.
+    /// in every other context (where invalid schemas are no error). What
+    /// is found nowhere is 40401 or 40403 as the subject exists or not.
     pub fn lookup(
         &self,
         subject: &str,
@@ -452,40 +461,43 @@ impl Registry {
     ) -> Result<VersionView> {
         let state = self.state();
         let qualified = QualifiedSubject::parse(subject);
-        state.first_in_candidates(&qualified, |candidate| {
-            self.lookup_in(&state, candidate, request, normalize, include_deleted)
-        })
+        let normalize = normalize || state.effective_config(&qualified).normalize;
+        let candidates = state.subject_candidates(&qualified);
+        if let Some(found) =
+            Self::lookup_in(&state, &qualified, request, normalize, include_deleted)?
+        {
+            return Ok(found);
+        }
+        for candidate in candidates.iter().skip(1) {
+            if let Ok(Some(found)) =
+                Self::lookup_in(&state, candidate, request, normalize, include_deleted)
+            {
+                return Ok(found);
+            }
+        }
+        if state.has_subjects(&qualified, include_deleted) {
+            Err(RegistryError::SchemaNotFound)
+        } else {
+            Err(RegistryError::SubjectNotFound(qualified.to_string()))
+        }
     }
 
     fn lookup_in(
-        &self,
         state: &State,
         subject: &QualifiedSubject,
         request: &SchemaRequest,
         normalize: bool,
         include_deleted: bool,
-    ) -> Result<VersionView> {
-        let name = subject.to_string();
-        let entry = state
-            .subject(&name)
-            .filter(|s| include_deleted || s.has_live_versions())
-            .ok_or_else(|| RegistryError::SubjectNotFound(name.clone()))?;
-        let normalize = normalize || state.effective_config(subject).normalize;
-        let prepared = state.prepare(subject, request, normalize)?;
-        if let Some(found) = state.find_version(&name, &prepared.content, include_deleted) {
-            return Ok(found);
+    ) -> Result<Option<VersionView>> {
+        if !request.has_schema() {
+            return Ok(None);
         }
-        let previous = entry.latest_live().map(|(_, v)| Arc::clone(&v.content));
-        let (metadata, inherited) = merged_metadata(request, previous.as_deref());
-        if inherited {
-            let merged = SchemaContent {
-                metadata,
-                ..prepared.content
-            };
-            if let Some(found) = state.find_version(&name, &merged, include_deleted) {
-                return Ok(found);
-            }
-        }
-        Err(RegistryError::SchemaNotFound)
+        let prepared = state.prepare(subject, request, normalize, None)?;
+        Ok(state.find_version(
+            &subject.to_string(),
+            &prepared.content,
+            include_deleted,
+            false,
+        ))
     }
 }

@@ -123,9 +123,21 @@ pub struct EffectiveConfig {
     pub validate_fields: bool,
     pub protobuf_wire_rules: bool,
     pub compatibility_group: Option<String>,
+    pub default_metadata: Option<Value>,
+    pub override_metadata: Option<Value>,
+    /// A `defaultRuleSet` or `overrideRuleSet` is configured.
+    pub rule_set_defaults: bool,
 }
 
 impl EffectiveConfig {
+    /// Confluent's `hasDefaultsOrOverrides`: registration then skips its
+    /// lookup of an already registered schema.
+    pub fn has_defaults_or_overrides(&self) -> bool {
+        self.default_metadata.is_some()
+            || self.override_metadata.is_some()
+            || self.rule_set_defaults
+    }
+
     pub fn check_options(&self) -> CheckOptions {
         CheckOptions {
             validate_fields: self.validate_fields,
@@ -147,6 +159,7 @@ impl State {
     pub fn effective_config(&self, subject: &QualifiedSubject) -> EffectiveConfig {
         let config = self.effective_config_value(subject);
         let flag = |name: &str| config.get(name).and_then(Value::as_bool).unwrap_or(false);
+        let part = |name: &str| config.get(name).filter(|v| v.is_object()).cloned();
         EffectiveConfig {
             level: config
                 .get("compatibilityLevel")
@@ -160,6 +173,10 @@ impl State {
                 .get("compatibilityGroup")
                 .and_then(Value::as_str)
                 .map(str::to_owned),
+            default_metadata: part("defaultMetadata"),
+            override_metadata: part("overrideMetadata"),
+            rule_set_defaults: part("defaultRuleSet").is_some()
+                || part("overrideRuleSet").is_some(),
         }
     }
 
