@@ -13,7 +13,7 @@ use super::error::ApiResult;
 use super::negotiate::json_response;
 use super::params::Params;
 use super::path::{self, PathParams};
-use crate::registry::{CompatibilityTarget, Registry, RegistryError};
+use crate::registry::{CompatibilityTarget, Registry, RegistryError, SchemaRequest};
 
 pub fn routes() -> Router<Arc<Registry>> {
     Router::new()
@@ -33,12 +33,13 @@ async fn check_registration(
     params: Params,
     body: JsonBody,
 ) -> ApiResult<Response> {
+    let request = schema_request(&body, "testCompatibilityForSubject.arg3")?;
     check(
         &registry,
         &subject,
         CompatibilityTarget::Registration,
         &params,
-        &body,
+        &request,
     )
 }
 
@@ -49,7 +50,8 @@ async fn check_version(
     body: JsonBody,
 ) -> ApiResult<Response> {
     let target = CompatibilityTarget::Version(path::version(&version)?);
-    check(&registry, &subject, target, &params, &body)
+    let request = schema_request(&body, "testCompatibilityBySubjectName.arg4")?;
+    check(&registry, &subject, target, &params, &request)
 }
 
 /// With `verbose`, an invalid schema is an answer (incompatible, with the
@@ -59,12 +61,11 @@ fn check(
     subject: &str,
     target: CompatibilityTarget,
     params: &Params,
-    body: &JsonBody,
+    request: &SchemaRequest,
 ) -> ApiResult<Response> {
     let verbose = params.flag("verbose");
-    let request = schema_request(body, "testCompatibilityForSubject.arg3")?;
     let messages =
-        match registry.test_compatibility(subject, target, &request, params.flag("normalize")) {
+        match registry.test_compatibility(subject, target, request, params.flag("normalize")) {
             Err(RegistryError::InvalidSchema(message)) if verbose => vec![message],
             other => other?,
         };

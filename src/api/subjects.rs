@@ -61,7 +61,7 @@ async fn lookup(
     params: Params,
     body: JsonBody,
 ) -> ApiResult<Response> {
-    let request = schema_request(&body, "lookUpSchemaUnderSubject.arg4")?;
+    let request = schema_request(&body, "lookUpSchemaUnderSubject.arg5")?;
     let found = registry.lookup(
         &subject,
         &request,

@@ -129,23 +129,23 @@ impl Registry {
         let entry = state.subject(&name);
         let target_version = match target {
             CompatibilityTarget::Version(VersionSpec::Latest) => {
-                match entry.and_then(|e| e.latest_live()) {
-                    Some(found) => Some(found),
-                    None => return Ok(vec![]),
-                }
+                entry.and_then(|e| e.latest_live()).map(Some)
             }
-            CompatibilityTarget::Version(VersionSpec::Number(number)) => Some(
+            CompatibilityTarget::Version(VersionSpec::Number(number)) => Some(Some(
                 entry
                     .and_then(|e| e.versions.get(&number))
                     .filter(|v| !v.deleted)
                     .map(|v| (number, v))
                     .ok_or_else(|| RegistryError::VersionNotFound(number.to_string()))?,
-            ),
+            )),
             CompatibilityTarget::Registration => None,
         };
+        // The schema is parsed (and an empty one refused) even when there is
+        // nothing to check it against.
         let prepared = state.prepare(&subject, request, normalize || config.normalize, None)?;
         match target_version {
-            Some(version) => {
+            Some(None) => Ok(vec![]),
+            Some(Some(version)) => {
                 if config.level == CompatibilityLevel::None {
                     return Ok(vec![]);
                 }

@@ -5,6 +5,7 @@ mod auth;
 mod compatibility;
 mod concurrency;
 mod config;
+mod conformance_compatibility;
 mod conformance_register;
 mod conformance_versions;
 mod contexts;
