@@ -56,9 +56,8 @@ async fn by_id(
     params: Params,
 ) -> ApiResult<Response> {
     let id = path::schema_id(&id)?;
-    let subject = params.get("subject");
-    let content = registry.schema_by_id(id, subject)?;
-    let max_id = params.flag("fetchMaxId").then(|| registry.max_id(subject));
+    let (content, max_id) = registry.schema_by_id(id, params.get("subject"))?;
+    let max_id = params.flag("fetchMaxId").then_some(max_id);
     let text = registry.formatted(&content, params.get("format"));
     Ok(json_response(&views::schema_string(&content, text, max_id)))
 }
@@ -72,7 +71,7 @@ async fn raw_by_id(
 ) -> ApiResult<Response> {
     let id = path::schema_id(&id)?;
     match registry.schema_by_id(id, params.get("subject")) {
-        Ok(content) => Ok(raw_response(
+        Ok((content, _)) => Ok(raw_response(
             registry.formatted(&content, params.get("format")),
         )),
         Err(RegistryError::SchemaIdNotFound(_)) => Err(ApiError::internal()),

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use super::content::SchemaContent;
 use super::references;
-use super::state::{State, Subject, Version};
+use super::state::{IdEntry, State, Subject, Version};
 use super::subject::{QualifiedSubject, DEFAULT_CONTEXT};
 use super::{Registry, RegistryError, Result};
 
@@ -144,6 +144,33 @@ impl State {
             .any(|(name, s)| QualifiedSubject::parse(name).context == subject.context && admits(s))
     }
 
+    /// `id` in the context `subject` selects, as Confluent 7.9's
+    /// `getSchemaKeyUsingContexts` finds it: without `subject` in the
+    /// default context; a named subject must hold the id itself (an
+    /// unqualified one is also tried in every other context, then the
+    /// default context stands in); an empty name accepts any holder.
+    pub fn locate_id(&self, id: i32, subject: Option<&str>) -> Option<(String, &IdEntry)> {
+        let held_by = |subject: &QualifiedSubject| {
+            let entry = self.context(&subject.context)?.ids.get(&id)?;
+            let name = subject.to_string();
+            (subject.name.is_empty() || entry.holders.iter().any(|(s, _)| *s == name))
+                .then(|| (subject.context.clone(), entry))
+        };
+        let Some(subject) = subject.map(QualifiedSubject::parse) else {
+            return held_by(&QualifiedSubject::in_context(DEFAULT_CONTEXT, ""));
+        };
+        if let Some(found) = held_by(&subject) {
+            return Some(found);
+        }
+        if subject.name.is_empty() || !subject.is_default_context() {
+            return None;
+        }
+        self.known_contexts
+            .iter()
+            .find_map(|context| held_by(&QualifiedSubject::in_context(context, &subject.name)))
+            .or_else(|| held_by(&QualifiedSubject::in_context(DEFAULT_CONTEXT, "")))
+    }
+
     fn version_of(
         &self,
         subject: &str,
@@ -225,36 +252,19 @@ impl Registry {
         })
     }
 
-    /// `GET /schemas/ids/{id}`: the content of `id` in the context `subject`
-    /// names (the default context, then any other, when unqualified).
-    pub fn schema_by_id(&self, id: i32, subject: Option<&str>) -> Result<Arc<SchemaContent>> {
+    /// `GET /schemas/ids/{id}`: the content of `id` and the highest id of
+    /// the context it was found in.
+    pub fn schema_by_id(
+        &self,
+        id: i32,
+        subject: Option<&str>,
+    ) -> Result<(Arc<SchemaContent>, i32)> {
         let state = self.state();
-        let contexts: Vec<String> = match subject.map(QualifiedSubject::parse) {
-            Some(s) if !s.is_default_context() => vec![s.context],
-            Some(_) => std::iter::once(DEFAULT_CONTEXT.to_owned())
-                .chain(
-                    state
-                        .contexts
-                        .keys()
-                        .filter(|c| *c != DEFAULT_CONTEXT)
-                        .cloned(),
-                )
-                .collect(),
-            None => vec![DEFAULT_CONTEXT.to_owned()],
-        };
-        contexts
-            .iter()
-            .find_map(|c| state.context(c)?.ids.get(&id))
-            .map(|entry| Arc::clone(&entry.content))
-            .ok_or(RegistryError::SchemaIdNotFound(id))
-    }
-
-    /// The highest id allocated in the context of `subject`.
-    pub fn max_id(&self, subject: Option<&str>) -> i32 {
-        let context = subject.map_or(DEFAULT_CONTEXT.to_owned(), |s| {
-            QualifiedSubject::parse(s).context
-        });
-        self.state().context(&context).map_or(0, |c| c.max_id)
+        let (context, entry) = state
+            .locate_id(id, subject)
+            .ok_or(RegistryError::SchemaIdNotFound(id))?;
+        let max_id = state.context(&context).map_or(0, |c| c.max_id);
+        Ok((Arc::clone(&entry.content), max_id))
     }
 
     /// `GET /schemas/ids/{id}/versions`: the subject-versions holding `id`,
@@ -266,12 +276,8 @@ impl Registry {
         include_deleted: bool,
     ) -> Result<Vec<(String, i32)>> {
         let state = self.state();
-        let context = subject.map_or(DEFAULT_CONTEXT.to_owned(), |s| {
-            QualifiedSubject::parse(s).context
-        });
-        let entry = state
-            .context(&context)
-            .and_then(|c| c.ids.get(&id))
+        let (_, entry) = state
+            .locate_id(id, subject)
             .ok_or(RegistryError::SchemaNotFound)?;
         Ok(entry
             .holders

@@ -7,6 +7,7 @@ mod concurrency;
 mod config;
 mod conformance_compatibility;
 mod conformance_register;
+mod conformance_schema_ids;
 mod conformance_versions;
 mod contexts;
 mod crash;
