@@ -32,6 +32,15 @@ impl Params {
             .map(|(_, value)| value.as_str())
     }
 
+    /// Every value of a repeated parameter, in request order.
+    pub fn all(&self, name: &str) -> Vec<&str> {
+        self.0
+            .iter()
+            .filter(|(key, _)| key == name)
+            .map(|(_, value)| value.as_str())
+            .collect()
+    }
+
     pub fn flag(&self, name: &str) -> bool {
         self.get(name)
             .is_some_and(|v| v.eq_ignore_ascii_case("true"))

@@ -19,6 +19,7 @@ pub fn routes() -> Router<Arc<Registry>> {
     Router::new()
         .route("/subjects", get(list_subjects))
         .route("/subjects/{subject}", post(lookup).delete(delete_subject))
+        .route("/subjects/{subject}/metadata", get(latest_with_metadata))
         .route(
             "/subjects/{subject}/versions",
             get(list_versions).post(register),
@@ -68,6 +69,23 @@ async fn lookup(
         params.flag("normalize"),
         params.flag("deleted"),
     )?;
+    let text = registry.formatted(&found.content, params.get("format"));
+    Ok(json_response(&views::schema(&found, text)))
+}
+
+/// `key`/`value` pairs zipped by position (extra keys or values dropped;
+/// a repeated key keeps its last value), as Confluent collects them.
+async fn latest_with_metadata(
+    State(registry): State<Arc<Registry>>,
+    PathParams(subject): PathParams<String>,
+    params: Params,
+) -> ApiResult<Response> {
+    let mut properties: Vec<(String, String)> = Vec::new();
+    for (key, value) in params.all("key").into_iter().zip(params.all("value")) {
+        properties.retain(|(k, _)| k != key);
+        properties.push((key.to_owned(), value.to_owned()));
+    }
+    let found = registry.latest_with_metadata(&subject, &properties, params.flag("deleted"))?;
     let text = registry.formatted(&found.content, params.get("format"));
     Ok(json_response(&views::schema(&found, text)))
 }

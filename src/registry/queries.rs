@@ -325,6 +325,46 @@ impl Registry {
         views
     }
 
+    /// `GET /subjects/{s}/metadata`: the highest version (live, or any with
+    /// `include_deleted`) that has metadata whose properties hold every one
+    /// of `properties`; 40403 if none has, 40401 if the subject has no
+    /// version at all. No context fallback.
+    pub fn latest_with_metadata(
+        &self,
+        subject: &str,
+        properties: &[(String, String)],
+        include_deleted: bool,
+    ) -> Result<VersionView> {
+        let qualified = QualifiedSubject::parse(subject);
+        let name = qualified.to_string();
+        let state = self.state();
+        let holds_all = |version: &Version| {
+            let Some(metadata) = &version.content.metadata else {
+                return false;
+            };
+            let held = metadata.get("properties");
+            properties.iter().all(|(key, value)| {
+                held.and_then(|p| p.get(key)).and_then(|v| v.as_str()) == Some(value.as_str())
+            })
+        };
+        let found = state.subject(&name).and_then(|entry| {
+            entry
+                .versions
+                .iter()
+                .rev()
+                .filter(|(_, v)| include_deleted || !v.deleted)
+                .find(|(_, v)| holds_all(v))
+                .map(|(number, v)| VersionView::new(&name, *number, v))
+        });
+        match found {
+            Some(found) => Ok(found),
+            None if state.has_subjects(&qualified, include_deleted) => {
+                Err(RegistryError::SchemaNotFound)
+            }
+            None => Err(RegistryError::SubjectNotFound(name)),
+        }
+    }
+
     /// `GET /subjects/{s}/versions/{v}/referencedby`: ids of the versions
     /// that reference it.
     pub fn referenced_by(

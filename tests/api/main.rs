@@ -6,6 +6,7 @@ mod compatibility;
 mod concurrency;
 mod config;
 mod conformance_compatibility;
+mod conformance_metadata;
 mod conformance_register;
 mod conformance_schema_ids;
 mod conformance_versions;
