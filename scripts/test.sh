@@ -12,6 +12,8 @@ echo "== cargo test"
 cargo test --workspace
 echo "== real-client tests (confluent-kafka)"
 TREATY_BIN="$CARGO_TARGET_DIR/debug/treaty" bash scripts/client-tests.sh
+echo "== real-client tests (Confluent JavaScript client)"
+TREATY_BIN="$CARGO_TARGET_DIR/debug/treaty" bash scripts/client-js-tests.sh
 echo "== Avro differential test against the Apache Avro reference checker"
 bash scripts/avro-differential.sh
 echo "== Protobuf differential test of the strict mode against buf breaking"
