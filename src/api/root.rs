@@ -29,7 +29,7 @@ async fn empty() -> Response {
 async fn cluster_id() -> Response {
     json_response(&json!({
         "id": "",
-        "scope": {"path": [], "clusters": {"schema-registry-cluster": "treaty"}}
+        "scope": {"path": [], "clusters": {"kafka-cluster": "treaty", "schema-registry-cluster": "treaty"}}
     }))
 }
 

@@ -9,6 +9,7 @@ mod conformance_compatibility;
 mod conformance_metadata;
 mod conformance_register;
 mod conformance_schema_ids;
+mod conformance_shapes;
 mod conformance_versions;
 mod contexts;
 mod crash;
