@@ -152,7 +152,8 @@ impl State {
             schema,
             references: refs,
             metadata: request.metadata.clone(),
-            rule_set: request.rule_set.clone(),
+            // Community 7.9 accepts a ruleSet but keeps none (spec §1.1).
+            rule_set: None,
         };
         Ok(Prepared { content, parsed })
     }
