@@ -152,8 +152,7 @@ impl State {
             schema,
             references: refs,
             metadata: request.metadata.clone(),
-            // Community 7.9 accepts a ruleSet but keeps none (spec §1.1).
-            rule_set: None,
+            rule_set: request.rule_set.clone(),
         };
         Ok(Prepared { content, parsed })
     }

@@ -179,6 +179,18 @@ fn metadata_is_part_of_identity() {
 }
 
 #[test]
+fn rule_set_is_stored_and_returned_as_sent() {
+    let server = Server::start();
+    let rules = json!({"domainRules": [{"name": "checkSsn", "kind": "CONDITION", "mode": "WRITE", "type": "CEL", "expr": "true"}]});
+    let reply = server.post(
+        "/subjects/s/versions",
+        &json!({"schema": "\"string\"", "ruleSet": rules}).to_string(),
+    );
+    assert_eq!(reply.status, 200);
+    assert_eq!(server.get("/subjects/s/versions/1").body["ruleSet"], rules);
+}
+
+#[test]
 fn invalid_subject_names_are_42208() {
     let server = Server::start();
     for subject in ["__GLOBAL", "__EMPTY", "a%01b"] {
