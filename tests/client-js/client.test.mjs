@@ -317,14 +317,10 @@ serverTest('an invalid schema: 42201', async (t, { newClient }) => {
 
 // -- data contract metadata --------------------------------------------------------------
 
-// treaty bug: GET /subjects/{subject}/metadata (Confluent 7.4+, "latest with
-// metadata", which the client's getLatestWithMetadata and the serializers'
-// useLatestWithMetadata call) is not routed: treaty answers 404 with
-// error_code 404 "HTTP 404 Not Found".
-const METADATA_TODO =
-    'treaty bug: GET /subjects/{s}/metadata?key=..&value=.. (latest with metadata, Confluent 7.4+) answers 404/404 "HTTP 404 Not Found"';
+// GET /subjects/{subject}/metadata (Confluent 7.4+, "latest with metadata"),
+// which getLatestWithMetadata and the serializers' useLatestWithMetadata call.
 
-serverTest('getLatestWithMetadata picks the highest version with matching properties', { todo: METADATA_TODO }, async (t, { newClient }) => {
+serverTest('getLatestWithMetadata picks the highest version with matching properties', async (t, { newClient }) => {
     const id1 = await newClient().register('users-value', {
         ...avro(USER_V1),
         metadata: { properties: { owner: 'alice', team: 'core' } },

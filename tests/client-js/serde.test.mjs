@@ -288,10 +288,8 @@ serverTest('Protobuf: an import registered as a reference, message indexes, nest
     assert.deepEqual(await newClient().getAllVersions('shop-value'), [1]);
 });
 
-// treaty bug (see client.test.mjs): GET /subjects/{s}/metadata is not routed.
 serverTest(
     'Avro: useLatestWithMetadata picks the version by its metadata',
-    { todo: 'treaty bug: GET /subjects/{s}/metadata (latest with metadata, Confluent 7.4+) answers 404/404 "HTTP 404 Not Found"' },
     async (t, { newClient }) => {
         const id1 = await newClient().register('users-value', {
             schemaType: 'AVRO',
