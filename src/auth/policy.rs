@@ -6,7 +6,7 @@
 //! | request | needs |
 //! |---|---|
 //! | `GET /` | nothing (health checks) |
-//! | `GET /subjects/{s}/versions…`, `POST /subjects/{s}` (lookup), `GET /config/{s}`, `GET /mode/{s}` | read on `s` |
+//! | `GET /subjects/{s}/versions…`, `GET /subjects/{s}/metadata`, `POST /subjects/{s}` (lookup), `GET /config/{s}`, `GET /mode/{s}` | read on `s` |
 //! | `POST /subjects/{s}/versions` (register), `POST /compatibility/subjects/{s}/versions…` | write on `s` |
 //! | `DELETE /subjects/{s}`, `DELETE /subjects/{s}/versions/{v}` | admin on `s` |
 //! | `PUT`/`DELETE /config/{s}`, `PUT`/`DELETE /mode/{s}` | admin on `s` |
@@ -118,6 +118,7 @@ pub fn required(method: &Method, path: &str) -> Need {
         ["subjects", subject] if delete => on(Delete, subject),
         ["subjects", subject, "versions"] if post => on(Write, subject),
         ["subjects", subject, "versions", ..] if get => on(Read, subject),
+        ["subjects", subject, "metadata"] if get => on(Read, subject),
         ["subjects", subject, "versions", _] if delete => on(Delete, subject),
         ["compatibility", "subjects", subject, "versions", ..] if post => on(Write, subject),
         ["config" | "mode"] if put || delete => global(AlterConfigs),
@@ -170,6 +171,11 @@ mod tests {
             (
                 Method::GET,
                 "/subjects/a/versions/1/schema",
+                Need::Permission(Read, subject("a")),
+            ),
+            (
+                Method::GET,
+                "/subjects/a/metadata",
                 Need::Permission(Read, subject("a")),
             ),
             (
