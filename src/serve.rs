@@ -21,6 +21,11 @@ pub struct ServeArgs {
     /// Largest request body accepted, in bytes.
     #[arg(long, env = "TREATY_MAX_BODY_BYTES", default_value_t = 4 * 1024 * 1024)]
     max_body_bytes: usize,
+    /// Refuse new Avro schemas whose field defaults do not fit their types
+    /// (Confluent's `avro.validate.defaults`; off in Confluent 7.9, where only
+    /// `normalize` checks them).
+    #[arg(long, env = "TREATY_AVRO_VALIDATE_DEFAULTS")]
+    avro_validate_defaults: bool,
     /// Credentials file (JSON, see README): turns on authentication and
     /// authorization. Without it every request is allowed.
     #[arg(long, env = "TREATY_AUTH_FILE")]
@@ -37,7 +42,9 @@ pub fn run(args: ServeArgs) -> Result<(), Box<dyn std::error::Error>> {
     let tls = args.tls.server_config()?;
     let store = Store::open(&args.data_dir)
         .map_err(|e| format!("cannot open data dir {}: {e}", args.data_dir.display()))?;
-    let registry = Registry::open(store).map_err(|e| format!("cannot load the registry: {e:?}"))?;
+    let registry = Registry::open(store)
+        .map_err(|e| format!("cannot load the registry: {e:?}"))?
+        .validating_avro_defaults(args.avro_validate_defaults);
     let app = crate::api::app(Arc::new(registry), args.max_body_bytes, auth);
     let runtime = tokio::runtime::Runtime::new()?;
     runtime.block_on(async {

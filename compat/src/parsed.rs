@@ -117,6 +117,16 @@ impl ParsedSchema {
         }
     }
 
+    /// Checks what Confluent checks of a new schema beyond parsing when
+    /// asked to (`avro.validate.defaults`): Avro field defaults fit their
+    /// types. The other formats have nothing more to check.
+    pub fn validate_defaults(&self) -> Result<(), ParseError> {
+        match self {
+            Self::Avro(schema) => schema.validate_defaults(),
+            Self::Protobuf(_) | Self::Json(_) => Ok(()),
+        }
+    }
+
     /// The text stored when `normalize=true`; fails where normalising
     /// validates more than parsing does (e.g. Avro field defaults).
     pub fn normalized_text(&self) -> Result<String, ParseError> {

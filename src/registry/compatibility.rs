@@ -143,6 +143,7 @@ impl Registry {
         // The schema is parsed (and an empty one refused) even when there is
         // nothing to check it against.
         let prepared = state.prepare(&subject, request, normalize || config.normalize, None)?;
+        self.validate_new(&subject, request, &prepared)?;
         match target_version {
             Some(None) => Ok(vec![]),
             Some(Some(version)) => {

@@ -58,6 +58,9 @@ pub struct Registry {
     /// Parsed schemas by (context, id): an id never changes meaning, so a
     /// parse is reused by every later compatibility check.
     parsed: Mutex<HashMap<(String, i32), Arc<ParsedSchema>>>,
+    /// Confluent's `avro.validate.defaults`: new Avro schemas with a default
+    /// that does not fit its field are refused (with `normalize` they always are).
+    avro_validate_defaults: bool,
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -80,7 +83,14 @@ impl Registry {
             committer: tokio::sync::Mutex::new(()),
             store: Arc::new(store),
             parsed: Mutex::new(HashMap::new()),
+            avro_validate_defaults: false,
         })
+    }
+
+    /// Refuse new Avro schemas whose defaults do not fit their fields.
+    pub fn validating_avro_defaults(mut self, on: bool) -> Self {
+        self.avro_validate_defaults = on;
+        self
     }
 
     fn state(&self) -> RwLockReadGuard<'_, State> {

@@ -191,6 +191,22 @@ impl State {
 }
 
 impl Registry {
+    /// What a schema new to the registry must pass beyond parsing.
+    pub(super) fn validate_new(
+        &self,
+        subject: &QualifiedSubject,
+        request: &SchemaRequest,
+        prepared: &Prepared,
+    ) -> Result<()> {
+        if !self.avro_validate_defaults {
+            return Ok(());
+        }
+        prepared
+            .parsed
+            .validate_defaults()
+            .map_err(|e| request.invalid(&subject.to_string(), &e.message))
+    }
+
     /// `POST /subjects/{s}/versions`, in the order of Confluent 7.9's
     /// `registerOrForward` and `register` (spec §4.3).
     pub async fn register(
@@ -290,6 +306,7 @@ impl Registry {
             .and_then(Subject::latest_live)
             .map(|(_, v)| Arc::clone(&v.content));
         let prepared = state.prepare(subject, request, normalize, previous.as_deref())?;
+        self.validate_new(subject, request, &prepared)?;
 
         let specific = request
             .metadata

@@ -13,6 +13,7 @@ mod conformance_shapes;
 mod conformance_versions;
 mod contexts;
 mod crash;
+mod defaults;
 mod deletes;
 mod durability;
 mod errors;
