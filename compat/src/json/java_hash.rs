@@ -30,19 +30,14 @@ fn grown_capacity(initial: usize, count: usize) -> usize {
 
 fn sorted_by_bucket(keys: Vec<&str>, capacity: usize) -> Vec<&str> {
     let mut keys = keys;
-    keys.sort_by_key(|k| bucket(k, capacity));
+    keys.sort_by_cached_key(|k| bucket(k, capacity));
     keys
 }
 
 /// Distinct keys in first-insertion order.
 fn distinct<'a>(keys: impl IntoIterator<Item = &'a str>) -> Vec<&'a str> {
-    let mut out: Vec<&str> = Vec::new();
-    for key in keys {
-        if !out.contains(&key) {
-            out.push(key);
-        }
-    }
-    out
+    let mut seen = std::collections::HashSet::new();
+    keys.into_iter().filter(|key| seen.insert(*key)).collect()
 }
 
 /// Order of a `new HashMap<>()` filled with `keys` in the given order.

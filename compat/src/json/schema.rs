@@ -127,15 +127,6 @@ pub(crate) struct ObjectSchema {
     pub max_properties: Option<i64>,
 }
 
-impl ObjectSchema {
-    pub(crate) fn property(&self, name: &str) -> Option<NodeId> {
-        self.properties
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, id)| *id)
-    }
-}
-
 #[derive(Clone, Debug)]
 pub(crate) struct ArraySchema {
     /// `items` as one schema for all items.

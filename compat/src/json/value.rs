@@ -212,8 +212,10 @@ impl Reader<'_> {
     }
 
     fn object(&mut self, depth: usize) -> Result<Json, SyntaxError> {
+        const INDEX_MEMBERS_FROM: usize = 16;
         self.pos += 1;
         let mut members: Vec<(String, Json)> = Vec::new();
+        let mut index: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
         self.skip_whitespace();
         if self.bytes.get(self.pos) == Some(&b'}') {
             self.pos += 1;
@@ -232,9 +234,25 @@ impl Reader<'_> {
             self.pos += 1;
             self.skip_whitespace();
             let value = self.value(depth + 1)?;
-            match members.iter_mut().find(|(k, _)| *k == key) {
-                Some(member) => member.1 = value,
-                None => members.push((key, value)),
+            // A repeated key replaces the value in place; past a few
+            // members, found through an index, so wide objects read in
+            // linear time.
+            if members.len() == INDEX_MEMBERS_FROM && index.is_empty() {
+                index.extend(members.iter().enumerate().map(|(i, (k, _))| (k.clone(), i)));
+            }
+            let existing = if index.is_empty() {
+                members.iter().position(|(k, _)| *k == key)
+            } else {
+                index.get(&key).copied()
+            };
+            match existing {
+                Some(at) => members[at].1 = value,
+                None => {
+                    if !index.is_empty() {
+                        index.insert(key.clone(), members.len());
+                    }
+                    members.push((key, value));
+                }
             }
             self.skip_whitespace();
             match self.bytes.get(self.pos) {

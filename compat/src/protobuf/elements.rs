@@ -115,6 +115,8 @@ pub(super) struct EnumElement {
     pub reserved: Vec<Vec<Reserved>>,
     pub options: Vec<OptionElement>,
     pub constants: Vec<ConstantElement>,
+    /// A proto3 enum: its first value must be zero, also when normalizing.
+    pub zero_first: bool,
 }
 
 pub(super) struct ConstantElement {
@@ -421,6 +423,7 @@ impl<'a> Builder<'a> {
     ) -> EnumElement {
         let scope = format!("{scope}.{}", written.name());
         EnumElement {
+            zero_first: self.proto3,
             name: written.name().to_string(),
             reserved: self.reserved(
                 &path,

@@ -43,12 +43,37 @@ impl ProtobufSchema {
     /// Confluent's clients send it); `references` are the imported files by
     /// import path.
     pub fn parse(text: &str, references: &[Referenced<'_>]) -> Result<Self, ParseError> {
-        let compiled = parse::compile(text, references)?;
-        Ok(Self {
+        let schema = Self::compiled(parse::compile(text, references)?);
+        if !schema.from_source {
+            // A descriptor is checked less than source text (names need not
+            // be identifiers, e.g.): the text stored for it must compile,
+            // and to the same text.
+            let canonical = schema.canonical_text();
+            let reprinted = parse::compile(&canonical, references)
+                .map(|compiled| Self::compiled(compiled).canonical_text())
+                .map_err(|e| e.message);
+            if reprinted.as_ref() != Ok(&canonical) {
+                let why = match reprinted {
+                    Err(message) => message
+                        .trim_start_matches("Could not parse Protobuf - ")
+                        .to_string(),
+                    Ok(_) => "it reads back differently".to_string(),
+                };
+                return Err(ParseError::new(format!(
+                    "Could not parse Protobuf - the descriptor does not print as valid .proto \
+                     source: {why}"
+                )));
+            }
+        }
+        Ok(schema)
+    }
+
+    fn compiled(compiled: parse::Compiled) -> Self {
+        Self {
             file: compiled.file,
             written: Arc::new(compiled.written),
             from_source: compiled.from_source,
-        })
+        }
     }
 
     /// Confluent's re-printed `.proto` text (spec §7.3).

@@ -102,7 +102,9 @@ fn decode_descriptor(text: &str) -> Option<File> {
     let bytes = base64::engine::general_purpose::STANDARD
         .decode(text.trim())
         .ok()?;
-    let descriptor = FileDescriptorProto::decode(bytes.as_slice()).ok()?;
+    let descriptor = FileDescriptorProto::decode(bytes.as_slice())
+        .ok()
+        .filter(known_syntax)?;
     if descriptor.name().is_empty() {
         let named = FileDescriptorProto {
             name: Some(MAIN_FILE.to_string()),
@@ -111,6 +113,16 @@ fn decode_descriptor(text: &str) -> Option<File> {
         return File::decode_file_descriptor_proto(named.encode_to_vec().as_slice()).ok();
     }
     File::decode_file_descriptor_proto(bytes.as_slice()).ok()
+}
+
+/// Descriptors with another `syntax` are refused before prost-reflect sees
+/// them: it panics reporting an unknown syntax (0.16.5, `NameVisitor`
+/// labels the file before adding it), and Confluent 7.9 knows no other.
+fn known_syntax(descriptor: &FileDescriptorProto) -> bool {
+    matches!(
+        descriptor.syntax.as_deref(),
+        None | Some("proto2" | "proto3")
+    )
 }
 
 /// Serves the schema, its references (by import path) and the bundled
@@ -156,7 +168,8 @@ fn reference_file(name: &str, text: &str) -> Result<File, protox::Error> {
             let bytes = base64::engine::general_purpose::STANDARD.decode(text.trim());
             let descriptor = bytes
                 .ok()
-                .and_then(|b| FileDescriptorProto::decode(b.as_slice()).ok());
+                .and_then(|b| FileDescriptorProto::decode(b.as_slice()).ok())
+                .filter(known_syntax);
             match descriptor {
                 Some(descriptor) => Ok(File::from_file_descriptor_proto(FileDescriptorProto {
                     name: Some(name.to_string()),

@@ -158,6 +158,15 @@ fn enumeration(f: Format, e: &EnumElement) -> String {
     let mut constants: Vec<&ConstantElement> = e.constants.iter().collect();
     if f.normalize {
         constants.sort_by(|a, b| a.number.cmp(&b.number).then_with(|| a.name.cmp(&b.name)));
+        // Confluent sorts negative values before the zero one, a proto3
+        // text protoc and protox reject: the stored normal form must parse
+        // again, so the (first) zero value stays first.
+        if e.zero_first {
+            if let Some(zero) = constants.iter().position(|c| c.number == 0) {
+                let zero = constants.remove(zero);
+                constants.insert(0, zero);
+            }
+        }
     }
     for c in constants {
         append_indented(&mut out, &constant(f, c));

@@ -12,6 +12,7 @@ use super::string::integer_bound;
 use super::DifferenceType::*;
 use crate::json::java_hash::{hash_map_order, hash_set_union_order};
 use crate::json::schema::{Kind, NodeId, ObjectSchema};
+use std::collections::{HashMap, HashSet};
 
 pub(super) fn compare(differ: &mut Differ<'_>, path: &mut Path, original: NodeId, update: NodeId) {
     let (Kind::Object(o), Kind::Object(u)) =
@@ -52,6 +53,31 @@ pub(super) fn compare(differ: &mut Differ<'_>, path: &mut Path, original: NodeId
     );
 }
 
+/// Properties and required names by name (the first definition wins), so
+/// that wide objects compare in linear time.
+struct Lookup<'a> {
+    properties: HashMap<&'a str, NodeId>,
+    required: HashSet<&'a str>,
+}
+
+impl<'a> Lookup<'a> {
+    fn new(schema: &'a ObjectSchema) -> Self {
+        let mut properties = HashMap::with_capacity(schema.properties.len());
+        for (name, id) in &schema.properties {
+            properties.entry(name.as_str()).or_insert(*id);
+        }
+        let required = schema.required.iter().map(String::as_str).collect();
+        Self {
+            properties,
+            required,
+        }
+    }
+
+    fn property(&self, name: &str) -> Option<NodeId> {
+        self.properties.get(name).copied()
+    }
+}
+
 fn names(schema: &ObjectSchema) -> Vec<&str> {
     hash_map_order(schema.properties.iter().map(|(name, _)| name.as_str()))
 }
@@ -61,12 +87,13 @@ fn names(schema: &ObjectSchema) -> Vec<&str> {
 /// REQUIRED_ATTRIBUTE_REMOVED.
 fn required(differ: &Differ<'_>, path: &mut Path, original: &ObjectSchema, update: &ObjectSchema) {
     path.enter("required");
+    let (original_lookup, update_lookup) = (Lookup::new(original), Lookup::new(update));
     for name in names(original) {
-        let Some(update_property) = update.property(name) else {
+        let Some(update_property) = update_lookup.property(name) else {
             continue;
         };
-        let was = original.required.iter().any(|r| r == name);
-        let is = update.required.iter().any(|r| r == name);
+        let was = original_lookup.required.contains(name);
+        let is = update_lookup.required.contains(name);
         if was && !is {
             path.add_at(name, REQUIRED_ATTRIBUTE_REMOVED);
         } else if !was && is {
@@ -105,9 +132,10 @@ fn properties(
     update: &ObjectSchema,
 ) {
     path.enter("properties");
+    let (original_lookup, update_lookup) = (Lookup::new(original), Lookup::new(update));
     for name in hash_set_union_order(names(original), names(update)) {
         path.enter(name);
-        match (original.property(name), update.property(name)) {
+        match (original_lookup.property(name), update_lookup.property(name)) {
             (Some(o), None) => property_removed(differ, path, o, update, name),
             (None, Some(u)) => property_added(differ, path, original, update, u, name),
             (o, u) => differ.compare(path, o, u),
