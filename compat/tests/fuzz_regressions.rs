@@ -169,11 +169,9 @@ fn json_schema_huge_object_and_enum() {
     );
 }
 
-// Known gaps, found by these inputs and not fixed yet (see fuzz/README.md):
-// run with `cargo test -p treaty-compat --test fuzz_regressions -- --ignored`.
+// Large unions and messages, which once exhausted memory or time.
 
 #[test]
-#[ignore = "known gap: the Avro checker memoises every (reader branch, writer branch) pair with its messages: > 2 GiB"]
 fn avro_huge_union_of_fixed() {
     let union = |size_offset: usize| {
         let branches: Vec<String> = (0..5000)
@@ -194,7 +192,6 @@ fn avro_huge_union_of_fixed() {
 }
 
 #[test]
-#[ignore = "known gap: protox compiles a 20000-field message in about 2 s (superlinear)"]
 fn protobuf_huge_message() {
     let fields = |ty: &str| {
         (0..20_000)
@@ -206,5 +203,20 @@ fn protobuf_huge_message() {
         "protobuf message of 20000 fields",
         SchemaType::Protobuf,
         pair(&text("int32"), &text("int64")),
+    );
+}
+
+#[test]
+fn protobuf_with_too_many_statements_is_refused_before_compiling() {
+    let fields: String = (0..30_000)
+        .map(|i| format!("  int32 f{i} = {};\n", i + 1))
+        .collect();
+    let text = format!("syntax = \"proto3\";\nmessage M {{\n{fields}}}\n");
+    let error = treaty_compat::ParsedSchema::parse(SchemaType::Protobuf, &text, &[])
+        .expect_err("30,000 statements are refused");
+    assert!(
+        error.message.contains("more than 25000 statements"),
+        "{}",
+        error.message
     );
 }

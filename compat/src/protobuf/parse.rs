@@ -24,6 +24,11 @@ pub(super) const MAIN_FILE: &str = "default";
 /// limits message nesting to 31).
 const MAX_NESTING: usize = 64;
 
+/// Files with more statements are refused before compiling: protox's work
+/// grows faster than linearly with a message's field count (20,000 fields
+/// take seconds), and a 4 MiB body could hold ten times that.
+const MAX_STATEMENTS: usize = 25_000;
+
 /// Longer import chains are refused: protox opens imports recursively, and
 /// a chain of thousands of references would overflow the stack.
 const MAX_IMPORT_DEPTH: usize = 64;
@@ -280,11 +285,12 @@ fn line_column(text: &str, offset: usize) -> (usize, usize) {
     (line, column)
 }
 
-/// Refuses `{`/`[` nesting beyond [`MAX_NESTING`], skipping comments and
-/// string literals.
+/// Refuses `{`/`[` nesting beyond [`MAX_NESTING`] and more than
+/// [`MAX_STATEMENTS`] statements, skipping comments and string literals.
 fn check_nesting_for(name: &str, text: &str) -> Result<(), ParseError> {
     let bytes = text.as_bytes();
     let mut depth = 0usize;
+    let mut statements = 0usize;
     let mut i = 0;
     while i < bytes.len() {
         match bytes[i] {
@@ -318,6 +324,17 @@ fn check_nesting_for(name: &str, text: &str) -> Result<(), ParseError> {
                 }
             }
             b'}' | b']' | b'>' | b')' => depth = depth.saturating_sub(1),
+            b';' => {
+                statements += 1;
+                if statements > MAX_STATEMENTS {
+                    let (line, column) = line_column(text, i);
+                    let prefix = if name == MAIN_FILE { "" } else { name };
+                    return Err(ParseError::new(format!(
+                        "Could not parse Protobuf - Syntax error in {prefix}:{line}:{column}: \
+                         more than {MAX_STATEMENTS} statements"
+                    )));
+                }
+            }
             _ => {}
         }
         i += 1;

@@ -9,6 +9,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 use std::mem::discriminant;
 
 use super::incompatibility::{CheckAborted, Incompatibility, IncompatibilityType};
+use super::names::names_match;
 use super::primitives::is_promotion;
 use crate::avro::{AvroSchema, Kind, NodeId};
 
@@ -176,10 +177,39 @@ impl<'a> Checker<'a> {
             );
             return Ok(discriminant(r) == discriminant(w) || is_promotion(w, r));
         }
+        // A pair already on the memo keeps Java's answer (an in-progress
+        // recursive pair counts as compatible).
+        if !self.memo.contains_key(&(reader, writer)) && self.plainly_incompatible(reader, writer) {
+            return Ok(false);
+        }
         let outer_base = std::mem::replace(&mut self.base, self.location.len());
         let outcome = self.visit(Token::Root, reader, writer);
         self.base = outer_base;
         Ok(outcome?.is_empty())
+    }
+
+    /// A pair a probe can refuse without walking it: different kinds that no
+    /// promotion joins, or named types whose names do not match. Java walks
+    /// and memoises these too, but their verdict is always false, and
+    /// walking every pair of two large unions (n × m memo entries with
+    /// their messages) is what a hostile schema could exhaust memory with.
+    fn plainly_incompatible(&self, reader: NodeId, writer: NodeId) -> bool {
+        let (r, w) = (
+            &self.reader.node(reader).kind,
+            &self.writer.node(writer).kind,
+        );
+        if matches!(r, Kind::Union { .. }) || matches!(w, Kind::Union { .. }) {
+            return false;
+        }
+        if discriminant(r) != discriminant(w) {
+            return !is_promotion(w, r);
+        }
+        match (r, w) {
+            (Kind::Record(rr), Kind::Record(wr)) => !names_match(&rr.name, &rr.aliases, &wr.name),
+            (Kind::Enum(re), Kind::Enum(we)) => !names_match(&re.name, &re.aliases, &we.name),
+            (Kind::Fixed(rf), Kind::Fixed(wf)) => !names_match(&rf.name, &rf.aliases, &wf.name),
+            _ => false,
+        }
     }
 
     /// Runs `body` with `token` pushed, for the rules' own path steps
