@@ -184,7 +184,7 @@ impl State {
                 .filter(|(_, v)| include_deleted || !v.deleted)
         };
         candidates()
-            .find(|(_, v)| v.content.fingerprint() == exact)
+            .find(|(_, v)| v.fingerprint == exact)
             .or_else(|| candidates().find(|(n, v)| content.can_look_up(&v.content, **n)))
             .map(|(number, v)| VersionView::new(subject, *number, v))
     }
@@ -428,7 +428,7 @@ impl Registry {
         }
         let context = state.context(&subject.context);
         if let Some(bound) = context.and_then(|c| c.ids.get(&id)) {
-            if bound.content.fingerprint() != content.fingerprint() {
+            if bound.fingerprint != content.fingerprint() {
                 return Err(RegistryError::OperationNotPermitted(format!(
                     "Overwrite new schema with id {id} is not permitted."
                 )));

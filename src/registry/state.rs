@@ -16,6 +16,9 @@ pub struct Version {
     pub id: i32,
     pub deleted: bool,
     pub content: Arc<SchemaContent>,
+    /// `content.fingerprint()`, computed once: lookups compare it with
+    /// every version of a subject.
+    pub fingerprint: Fingerprint,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -50,6 +53,7 @@ impl Subject {
 #[derive(Clone, Debug)]
 pub struct IdEntry {
     pub content: Arc<SchemaContent>,
+    pub fingerprint: Fingerprint,
     pub holders: Vec<(String, i32)>,
 }
 
@@ -127,10 +131,11 @@ impl State {
         let fingerprint = content.fingerprint();
         let entry = context.ids.entry(id).or_insert_with(|| IdEntry {
             content: Arc::new(content),
+            fingerprint,
             holders: Vec::new(),
         });
         entry.holders.push((subject.clone(), version));
-        let content = Arc::clone(&entry.content);
+        let (content, fingerprint) = (Arc::clone(&entry.content), entry.fingerprint);
         context.by_fingerprint.entry(fingerprint).or_insert(id);
         let versions = &mut self.subjects.entry(subject).or_default().versions;
         versions.insert(
@@ -139,6 +144,7 @@ impl State {
                 id,
                 deleted,
                 content,
+                fingerprint,
             },
         );
     }
@@ -164,7 +170,7 @@ impl State {
             .holders
             .retain(|(s, v)| !(s == subject && *v == version));
         if id_entry.holders.is_empty() {
-            let fingerprint = id_entry.content.fingerprint();
+            let fingerprint = id_entry.fingerprint;
             context.ids.remove(&removed.id);
             if context.by_fingerprint.get(&fingerprint) == Some(&removed.id) {
                 context.by_fingerprint.remove(&fingerprint);
