@@ -219,14 +219,18 @@ impl Registry {
         if !subject.is_valid_for_writes() {
             return Err(RegistryError::InvalidSubject(subject.to_string()));
         }
+        // What every producer does at startup, answered from the published
+        // state without queueing behind writers: what is published is
+        // durable, so a match there is a match. Anything else (no match, an
+        // error that a pending write might cure) takes the writer's path.
+        if let Ok(Some(found)) = Self::first_lookup(&self.state(), &subject, &request, normalize) {
+            return Ok(found);
+        }
         self.write(|state| {
-            let normalize = normalize || state.effective_config(&subject).normalize;
-            if !state.effective_config(&subject).has_defaults_or_overrides() {
-                if let Some(found) = Self::already_registered(state, &subject, &request, normalize)?
-                {
-                    return Ok((vec![], found));
-                }
+            if let Some(found) = Self::first_lookup(state, &subject, &request, normalize)? {
+                return Ok((vec![], found));
             }
+            let normalize = normalize || state.effective_config(&subject).normalize;
             let name = subject.to_string();
             let mode = state.effective_mode(&subject);
             if mode.is_read_only() {
@@ -248,8 +252,23 @@ impl Registry {
         .await
     }
 
-    /// The lookup registration starts with, before any mode check: a
-    /// request that matches a live version as submitted answers with it.
+    /// Registration's first step, before any mode check (unless config
+    /// default or override metadata would change the request).
+    fn first_lookup(
+        state: &State,
+        subject: &QualifiedSubject,
+        request: &SchemaRequest,
+        normalize: bool,
+    ) -> Result<Option<RegisterOutcome>> {
+        let config = state.effective_config(subject);
+        if config.has_defaults_or_overrides() {
+            return Ok(None);
+        }
+        Self::already_registered(state, subject, request, normalize || config.normalize)
+    }
+
+    /// The lookup registration starts with: a request that matches a live
+    /// version as submitted answers with it.
     fn already_registered(
         state: &State,
         subject: &QualifiedSubject,
