@@ -73,9 +73,9 @@ impl Registry {
     /// Loads the state from `store`.
     pub fn open(store: Store) -> Result<Self> {
         let mut state = State::default();
-        for record in store.load().map_err(|e| RegistryError::Store(e.0))? {
-            state.apply(record);
-        }
+        store
+            .replay(|record| state.apply(record))
+            .map_err(|e| RegistryError::Store(e.0))?;
         Ok(Self {
             staged: tokio::sync::Mutex::new(state.clone()),
             published: RwLock::new(state),

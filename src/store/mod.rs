@@ -42,11 +42,35 @@ impl Store {
         Ok(Self { db })
     }
 
-    /// Every stored record, in an order that replays correctly: subject
-    /// delete markers after the versions they mark.
-    pub fn load(&self) -> Result<Vec<Record>, StoreError> {
+    /// Hands every stored record to `apply`, in an order that replays
+    /// correctly: subject delete markers after the versions they mark.
+    /// Decoding runs on a thread of its own while `apply` runs on the
+    /// caller's, so a large store loads on two cores.
+    pub fn replay(&self, mut apply: impl FnMut(Record)) -> Result<(), StoreError> {
+        let (batches, received) = std::sync::mpsc::sync_channel(4);
+        std::thread::scope(|scope| {
+            scope.spawn(move || {
+                let outcome = self.decode_all(|batch| batches.send(batch).is_ok());
+                if let Err(error) = outcome {
+                    let _ = batches.send(Err(error));
+                }
+            });
+            for batch in received {
+                batch?.into_iter().for_each(&mut apply);
+            }
+            Ok(())
+        })
+    }
+
+    /// Decodes every record, in batches handed to `send` (which answers
+    /// whether to go on); delete markers come in the last batch.
+    fn decode_all(
+        &self,
+        mut send: impl FnMut(Result<Vec<Record>, StoreError>) -> bool,
+    ) -> Result<(), StoreError> {
+        const BATCH: usize = 4096;
         let cf = self.records_cf();
-        let mut records = Vec::new();
+        let mut batch = Vec::with_capacity(BATCH);
         let mut markers = Vec::new();
         for item in self.db.iterator_cf(cf, rocksdb::IteratorMode::Start) {
             let (key, value) = item?;
@@ -56,11 +80,17 @@ impl Store {
                 .map_err(|e| StoreError(format!("corrupt record value: {e}")))?;
             match record {
                 Record::DeleteSubject(..) => markers.push(record),
-                _ => records.push(record),
+                _ => batch.push(record),
+            }
+            if batch.len() == BATCH
+                && !send(Ok(std::mem::replace(&mut batch, Vec::with_capacity(BATCH))))
+            {
+                return Ok(());
             }
         }
-        records.extend(markers);
-        Ok(records)
+        batch.extend(markers);
+        send(Ok(batch));
+        Ok(())
     }
 
     /// Persists `records` atomically; returns once the WAL is synced.
