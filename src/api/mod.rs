@@ -61,8 +61,8 @@ pub fn app(registry: Arc<Registry>, max_body_bytes: usize, auth: Option<Arc<Auth
 /// rewritten onto the plain routes.
 async fn pre_route(mut request: Request, next: Next) -> Response {
     let uri = request.uri();
-    let plain = !uri.path().starts_with("/contexts/")
-        && (uri.path() == "/" || !uri.path().ends_with('/'));
+    let plain =
+        !uri.path().starts_with("/contexts/") && (uri.path() == "/" || !uri.path().ends_with('/'));
     if plain {
         // The hot path: nothing to rewrite, no URI to rebuild.
         return next.run(request).await;
