@@ -802,17 +802,12 @@ impl Loader {
                 }
             }
         }
-        let mut sub_schemas = vec!["propertyNames"];
-        if draft.is_modern() {
-            sub_schemas.push("unevaluatedProperties");
-        }
-        for keyword in sub_schemas {
-            if draft != Draft::V4 {
-                if let Some(sub) = json.get(keyword) {
-                    self.load(doc, sub, &format!("{location}/{keyword}"))?;
-                }
-            }
-        }
+        self.load_later_draft_sub_schemas(
+            doc,
+            json,
+            location,
+            ["propertyNames", "unevaluatedProperties"],
+        )?;
         Ok(schema)
     }
 
@@ -901,18 +896,32 @@ impl Loader {
                 }
             }
         }
-        let mut sub_schemas = vec!["contains"];
-        if draft.is_modern() {
-            sub_schemas.push("unevaluatedItems");
+        self.load_later_draft_sub_schemas(doc, json, location, ["contains", "unevaluatedItems"])?;
+        Ok(schema)
+    }
+
+    /// Loads the sub-schemas under `keywords` that drafts after 4 add: the
+    /// first from draft 6 on, the second (`unevaluated…`) from 2019-09 on.
+    fn load_later_draft_sub_schemas(
+        &mut self,
+        doc: usize,
+        json: &Json,
+        location: &str,
+        [since_draft_6, since_2019_09]: [&str; 2],
+    ) -> Result<(), ParseError> {
+        let mut keywords = vec![];
+        if self.draft != Draft::V4 {
+            keywords.push(since_draft_6);
         }
-        for keyword in sub_schemas {
-            if draft != Draft::V4 {
-                if let Some(sub) = json.get(keyword) {
-                    self.load(doc, sub, &format!("{location}/{keyword}"))?;
-                }
+        if self.draft.is_modern() {
+            keywords.push(since_2019_09);
+        }
+        for keyword in keywords {
+            if let Some(sub) = json.get(keyword) {
+                self.load(doc, sub, &format!("{location}/{keyword}"))?;
             }
         }
-        Ok(schema)
+        Ok(())
     }
 
     /// Everit's `loadCommonSchemaProperties` plus the unprocessed
