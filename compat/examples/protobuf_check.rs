@@ -8,6 +8,8 @@
 //! and new → old, sorted and deduplicated; `{"case", "error"}` for a case
 //! that does not load.
 
+#[path = "../tests/support/fixture_cases.rs"]
+mod fixture_cases;
 #[path = "../tests/support/protobuf_cases.rs"]
 mod protobuf_cases;
 
@@ -15,7 +17,8 @@ use std::collections::BTreeSet;
 use std::io::{self, BufWriter, Write};
 use std::path::Path;
 
-use protobuf_cases::{case_dirs, case_name, load};
+use fixture_cases::{case_dirs, case_name};
+use protobuf_cases::load;
 use serde_json::{json, Value};
 use treaty_compat::protobuf::compatibility::{confluent_messages, wire};
 use treaty_compat::protobuf::ProtobufSchema;
@@ -23,7 +26,7 @@ use treaty_compat::Side;
 
 fn main() -> io::Result<()> {
     let mut out = BufWriter::new(io::stdout().lock());
-    for dir in case_dirs() {
+    for dir in case_dirs("protobuf") {
         if dir.join("old.proto").exists() {
             writeln!(out, "{}", answer(&dir))?;
         }

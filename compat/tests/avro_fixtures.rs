@@ -10,8 +10,11 @@
 //!
 //! Adding a case needs no code; all mismatches are listed at once.
 
+#[path = "support/fixture_cases.rs"]
+mod fixture_cases;
+
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde::Deserialize;
 use treaty_compat::avro::compatibility::confluent_messages;
@@ -31,20 +34,6 @@ struct Expected {
     #[serde(default)]
     messages_are_prefixes: bool,
     levels: Option<serde_json::Map<String, serde_json::Value>>,
-}
-
-fn fixtures_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/compat/avro")
-}
-
-fn case_dirs() -> Vec<PathBuf> {
-    let mut dirs: Vec<PathBuf> = fs::read_dir(fixtures_root())
-        .expect("fixtures directory")
-        .map(|entry| entry.expect("directory entry").path())
-        .filter(|path| path.is_dir())
-        .collect();
-    dirs.sort();
-    dirs
 }
 
 fn parse(path: &Path) -> Result<ParsedSchema, String> {
@@ -165,27 +154,5 @@ fn run_case(dir: &Path) -> Result<Vec<String>, String> {
 
 #[test]
 fn every_avro_fixture_gets_its_expected_verdicts_and_messages() {
-    let dirs = case_dirs();
-    assert!(
-        dirs.len() >= 150,
-        "only {} fixture cases found under {}",
-        dirs.len(),
-        fixtures_root().display()
-    );
-    let mut failures = Vec::new();
-    for dir in &dirs {
-        let name = dir.file_name().unwrap().to_string_lossy().into_owned();
-        match run_case(dir) {
-            Ok(problems) if problems.is_empty() => {}
-            Ok(problems) => failures.push(format!("{name}:\n{}", problems.join("\n"))),
-            Err(error) => failures.push(format!("{name}: {error}")),
-        }
-    }
-    assert!(
-        failures.is_empty(),
-        "{} of {} cases failed:\n\n{}",
-        failures.len(),
-        dirs.len(),
-        failures.join("\n\n")
-    );
+    fixture_cases::run_every_case("avro", 150, run_case);
 }

@@ -13,8 +13,11 @@
 //! both sides may `$ref`. Adding a case needs no code; all mismatches are
 //! listed at once.
 
+#[path = "support/fixture_cases.rs"]
+mod fixture_cases;
+
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde::Deserialize;
 use treaty_compat::json::compatibility::{confluent_messages, differences};
@@ -31,20 +34,6 @@ struct Expected {
     backward_messages: Option<Vec<String>>,
     forward_messages: Option<Vec<String>>,
     backward_differences: Option<Vec<String>>,
-}
-
-fn fixtures_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/compat/json")
-}
-
-fn case_dirs() -> Vec<PathBuf> {
-    let mut dirs: Vec<PathBuf> = fs::read_dir(fixtures_root())
-        .expect("fixtures directory")
-        .map(|entry| entry.expect("directory entry").path())
-        .filter(|path| path.is_dir())
-        .collect();
-    dirs.sort();
-    dirs
 }
 
 fn read(path: &Path) -> Result<String, String> {
@@ -140,26 +129,5 @@ fn run_case(dir: &Path) -> Result<Vec<String>, String> {
 
 #[test]
 fn json_schema_fixtures_match_confluent() {
-    let dirs = case_dirs();
-    assert!(dirs.len() >= 60, "only {} JSON Schema fixtures", dirs.len());
-    let mut failures = Vec::new();
-    for dir in &dirs {
-        let name = dir
-            .file_name()
-            .unwrap_or_default()
-            .to_string_lossy()
-            .to_string();
-        match run_case(dir) {
-            Ok(problems) if problems.is_empty() => {}
-            Ok(problems) => failures.push(format!("{name}:\n  {}", problems.join("\n  "))),
-            Err(e) => failures.push(format!("{name}: {e}")),
-        }
-    }
-    assert!(
-        failures.is_empty(),
-        "{} of {} cases failed:\n{}",
-        failures.len(),
-        dirs.len(),
-        failures.join("\n")
-    );
+    fixture_cases::run_every_case("json", 60, run_case);
 }

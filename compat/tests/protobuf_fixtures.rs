@@ -18,7 +18,8 @@ use std::fs;
 use std::path::Path;
 
 use serde::Deserialize;
-use support::protobuf_cases::{case_dirs, case_name, fixtures_root, load};
+use support::fixture_cases;
+use support::protobuf_cases::load;
 use treaty_compat::protobuf::compatibility::{confluent_messages, wire};
 use treaty_compat::protobuf::ProtobufSchema;
 use treaty_compat::{check, CheckOptions, CompatibilityLevel, ParsedSchema, PreviousVersion, Side};
@@ -163,26 +164,5 @@ fn run_case(dir: &Path) -> Result<Vec<String>, String> {
 
 #[test]
 fn every_protobuf_fixture_gets_its_expected_verdicts_messages_and_buf_rules() {
-    let dirs = case_dirs();
-    assert!(
-        dirs.len() >= 80,
-        "only {} fixture cases found under {}",
-        dirs.len(),
-        fixtures_root().display()
-    );
-    let mut failures = Vec::new();
-    for dir in &dirs {
-        match run_case(dir) {
-            Ok(problems) if problems.is_empty() => {}
-            Ok(problems) => failures.push(format!("{}:\n{}", case_name(dir), problems.join("\n"))),
-            Err(error) => failures.push(format!("{}: {error}", case_name(dir))),
-        }
-    }
-    assert!(
-        failures.is_empty(),
-        "{} of {} cases failed:\n\n{}",
-        failures.len(),
-        dirs.len(),
-        failures.join("\n\n")
-    );
+    fixture_cases::run_every_case("protobuf", 80, run_case);
 }

@@ -1,1 +1,2 @@
+pub mod fixture_cases;
 pub mod protobuf_cases;

@@ -9,28 +9,10 @@
 
 use std::collections::BTreeMap;
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use treaty_compat::protobuf::ProtobufSchema;
 use treaty_compat::Referenced;
-
-pub fn fixtures_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/compat/protobuf")
-}
-
-pub fn case_dirs() -> Vec<PathBuf> {
-    let mut dirs: Vec<PathBuf> = fs::read_dir(fixtures_root())
-        .expect("fixtures directory")
-        .map(|entry| entry.expect("directory entry").path())
-        .filter(|path| path.is_dir())
-        .collect();
-    dirs.sort();
-    dirs
-}
-
-pub fn case_name(dir: &Path) -> String {
-    dir.file_name().unwrap().to_string_lossy().into_owned()
-}
 
 /// The imported files one side of a case sees, by import path.
 pub fn imports(dir: &Path, side: &str) -> Result<BTreeMap<String, String>, String> {
