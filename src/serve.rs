@@ -5,6 +5,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use axum::ServiceExt as _;
 use clap::Args;
 
 use crate::registry::Registry;
@@ -57,7 +58,7 @@ pub fn run(args: ServeArgs) -> Result<(), Box<dyn std::error::Error>> {
         println!("treaty listening on {address}");
         match tls {
             None => {
-                axum::serve(listener, app)
+                axum::serve(listener, app.into_make_service())
                     .with_graceful_shutdown(shutdown_signal())
                     .await?
             }

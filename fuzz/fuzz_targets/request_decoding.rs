@@ -16,7 +16,6 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use axum::body::Body;
 use axum::http::{HeaderName, HeaderValue, Method, Request, Uri};
-use axum::Router;
 use libfuzzer_sys::fuzz_target;
 use tower::ServiceExt;
 
@@ -24,7 +23,7 @@ const MAX_BODY_BYTES: usize = 1024 * 1024;
 const RESET_EVERY: u32 = 256;
 
 struct Server {
-    app: Router,
+    app: treaty::api::Api,
     inputs: u32,
     _dir: tempfile::TempDir,
 }

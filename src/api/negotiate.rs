@@ -2,12 +2,11 @@
 //! must be one of the JSON types (or octet-stream, or none); responses take
 //! the best match of `Accept` against the types the server produces.
 
-use axum::body::Body;
+use axum::body::{Body, Bytes};
 use axum::extract::Request;
 use axum::http::header::{ACCEPT, CONTENT_TYPE};
 use axum::http::{HeaderValue, Method};
-use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use serde::Serialize;
 
 use super::error::ApiError;
@@ -30,8 +29,11 @@ const ACCEPTED_BODIES: [&str; 4] = [
 
 /// A JSON response in the default type; `negotiate` sets the final type.
 pub fn json_response<T: Serialize>(body: &T) -> Response {
-    let bytes = serde_json::to_vec(body).expect("responses serialise to JSON");
-    raw_response(bytes)
+    raw_response(json_bytes(body))
+}
+
+pub fn json_bytes<T: Serialize>(body: &T) -> Bytes {
+    Bytes::from(serde_json::to_vec(body).expect("responses serialise to JSON"))
 }
 
 /// A response whose bytes are already what the client gets.
@@ -80,27 +82,25 @@ fn choose(accept: Option<&str>) -> Option<&'static str> {
     best.map(|(produced, _)| produced)
 }
 
-/// Middleware: 415 for a body type Confluent refuses, 406 when nothing
-/// acceptable is produced, and the negotiated type on every JSON response.
-pub async fn negotiate(request: Request, next: Next) -> Response {
+/// What a request must pass before it is answered: 415 for a body type
+/// Confluent refuses, 406 when nothing acceptable is produced. Gives the
+/// negotiated type, for [`label`].
+pub fn admit(request: &Request) -> Result<&'static str, ApiError> {
     let carries_body = matches!(*request.method(), Method::POST | Method::PUT);
     if carries_body {
         if let Some(content_type) = request.headers().get(CONTENT_TYPE) {
             let content_type = media_type(content_type.to_str().unwrap_or(""));
             if !ACCEPTED_BODIES.contains(&content_type.as_str()) {
-                return ApiError::unsupported_media_type().into_response();
+                return Err(ApiError::unsupported_media_type());
             }
         }
     }
-    let accept = request
-        .headers()
-        .get(ACCEPT)
-        .and_then(|a| a.to_str().ok())
-        .map(str::to_owned);
-    let Some(chosen) = choose(accept.as_deref()) else {
-        return ApiError::not_acceptable().into_response();
-    };
-    let mut response = next.run(request).await;
+    let accept = request.headers().get(ACCEPT).and_then(|a| a.to_str().ok());
+    choose(accept).ok_or_else(ApiError::not_acceptable)
+}
+
+/// Gives a JSON response the type [`admit`] negotiated.
+pub fn label(mut response: Response, chosen: &'static str) -> Response {
     if chosen != V1_JSON {
         let headers = response.headers_mut();
         if headers.get(CONTENT_TYPE).is_some_and(|t| t == V1_JSON) {

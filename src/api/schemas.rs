@@ -2,18 +2,20 @@
 
 use std::sync::Arc;
 
-use axum::extract::State;
+use axum::body::Bytes;
+use axum::extract::{Request, State};
+use axum::http::Method;
 use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
 use serde_json::json;
 
 use super::error::{ApiError, ApiResult};
-use super::negotiate::{json_response, raw_response};
-use super::params::Params;
+use super::negotiate::{json_bytes, json_response, raw_response};
+use super::params::{parse_java_int, Params};
 use super::path::{self, PathParams};
 use super::views;
-use crate::registry::{Registry, RegistryError};
+use crate::registry::{Registry, RegistryError, SchemaContent};
 
 /// Confluent's default and maximum page for `/schemas`.
 const SCHEMA_SEARCH_LIMIT: usize = 1000;
@@ -56,10 +58,42 @@ async fn by_id(
     params: Params,
 ) -> ApiResult<Response> {
     let id = path::schema_id(&id)?;
+    let format = params.get("format").filter(|f| !f.is_empty());
+    let fetch_max_id = params.flag("fetchMaxId");
+    if format.is_none() && !fetch_max_id {
+        return Ok(raw_response(plain_by_id(
+            &registry,
+            id,
+            params.get("subject"),
+        )?));
+    }
     let (content, max_id) = registry.schema_by_id(id, params.get("subject"))?;
-    let max_id = params.flag("fetchMaxId").then_some(max_id);
-    let text = registry.formatted(&content, params.get("format"));
-    Ok(json_response(&views::schema_string(&content, text, max_id)))
+    let text = registry.formatted(&content, format);
+    Ok(json_response(&views::schema_string(
+        &content,
+        text,
+        fetch_max_id.then_some(max_id),
+    )))
+}
+
+/// The plain answer of `GET /schemas/ids/{id}`, rendered once per id.
+fn plain_by_id(registry: &Registry, id: i32, subject: Option<&str>) -> ApiResult<Bytes> {
+    let render = |content: &SchemaContent| {
+        json_bytes(&views::schema_string(content, content.schema.clone(), None))
+    };
+    Ok(registry.id_answer(id, subject, render)?)
+}
+
+/// What consumers ask most, `GET /schemas/ids/{id}` without a query,
+/// answered before routing. `None` leaves the request to the router
+/// (which also gives the errors).
+pub fn answer_before_routing(registry: &Registry, request: &Request) -> Option<Response> {
+    if request.method() != Method::GET || request.uri().query().is_some() {
+        return None;
+    }
+    let id = request.uri().path().strip_prefix("/schemas/ids/")?;
+    let id = parse_java_int(id)?;
+    plain_by_id(registry, id, None).ok().map(raw_response)
 }
 
 /// The schema text itself. Confluent 7.9 answers an unknown id here with a

@@ -17,10 +17,9 @@ use std::io::Read;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
-use axum::extract::{ConnectInfo, Request, State};
+use axum::extract::{ConnectInfo, Request};
 use axum::http::header::{AUTHORIZATION, WWW_AUTHENTICATE};
 use axum::http::HeaderValue;
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use base64::Engine as _;
 
@@ -122,13 +121,13 @@ impl Auth {
     }
 }
 
-/// The middleware: authenticate, then authorize the route, then go on
-/// without the `Authorization` header.
-pub async fn require(State(auth): State<Arc<Auth>>, mut request: Request, next: Next) -> Response {
+/// Authenticates `request`, then authorizes its route; what passes goes on
+/// without the `Authorization` header, what fails is answered here.
+pub async fn admit(auth: &Arc<Auth>, mut request: Request) -> Result<Request, Response> {
     let need = policy::required(request.method(), request.uri().path());
     if need == Need::Open {
         request.headers_mut().remove(AUTHORIZATION);
-        return next.run(request).await;
+        return Ok(request);
     }
     let authorization = request.headers().get(AUTHORIZATION).cloned();
     let common_name = request
@@ -137,19 +136,20 @@ pub async fn require(State(auth): State<Arc<Auth>>, mut request: Request, next: 
         .and_then(|peer| peer.0.common_name.clone());
     let Some(principal) = auth.authenticate(authorization, common_name).await else {
         tracing::info!(method = %request.method(), path = %request.uri().path(), "authentication failed");
-        return unauthorized();
+        return Err(unauthorized());
     };
     if let Need::Permission(operation, resource) = &need {
         if !policy::allows(&principal.grants, *operation, resource) {
             tracing::info!(principal = %principal.name, %operation, %resource, "authorization denied");
-            return ApiError::forbidden(&operation.to_string(), &resource.to_string())
-                .into_response();
+            return Err(
+                ApiError::forbidden(&operation.to_string(), &resource.to_string()).into_response(),
+            );
         }
     }
     tracing::debug!(principal = %principal.name, "authorized");
     request.headers_mut().remove(AUTHORIZATION);
     request.extensions_mut().insert(principal);
-    next.run(request).await
+    Ok(request)
 }
 
 fn unauthorized() -> Response {

@@ -2,6 +2,8 @@
 
 use std::sync::Arc;
 
+use bytes::Bytes;
+
 use super::content::SchemaContent;
 use super::references;
 use super::state::{IdEntry, State, Subject, Version};
@@ -149,15 +151,19 @@ impl State {
     /// default context; a named subject must hold the id itself (an
     /// unqualified one is also tried in every other context, then the
     /// default context stands in); an empty name accepts any holder.
-    pub fn locate_id(&self, id: i32, subject: Option<&str>) -> Option<(String, &IdEntry)> {
+    pub fn locate_id(&self, id: i32, subject: Option<&str>) -> Option<(&str, &IdEntry)> {
+        let in_context = |context: &str| {
+            let (name, context) = self.contexts.get_key_value(context)?;
+            Some((name.as_str(), context.ids.get(&id)?))
+        };
         let held_by = |subject: &QualifiedSubject| {
-            let entry = self.context(&subject.context)?.ids.get(&id)?;
+            let (context, entry) = in_context(&subject.context)?;
             let name = subject.to_string();
             (subject.name.is_empty() || entry.holders.iter().any(|(s, _)| *s == name))
-                .then(|| (subject.context.clone(), entry))
+                .then_some((context, entry))
         };
         let Some(subject) = subject.map(QualifiedSubject::parse) else {
-            return held_by(&QualifiedSubject::in_context(DEFAULT_CONTEXT, ""));
+            return in_context(DEFAULT_CONTEXT);
         };
         if let Some(found) = held_by(&subject) {
             return Some(found);
@@ -168,7 +174,7 @@ impl State {
         self.known_contexts
             .iter()
             .find_map(|context| held_by(&QualifiedSubject::in_context(context, &subject.name)))
-            .or_else(|| held_by(&QualifiedSubject::in_context(DEFAULT_CONTEXT, "")))
+            .or_else(|| in_context(DEFAULT_CONTEXT))
     }
 
     fn version_of(
@@ -263,8 +269,24 @@ impl Registry {
         let (context, entry) = state
             .locate_id(id, subject)
             .ok_or(RegistryError::SchemaIdNotFound(id))?;
-        let max_id = state.context(&context).map_or(0, |c| c.max_id);
+        let max_id = state.context(context).map_or(0, |c| c.max_id);
         Ok((Arc::clone(&entry.content), max_id))
+    }
+
+    /// `GET /schemas/ids/{id}` in its plain form (no `format`, no
+    /// `fetchMaxId`): `render` makes its bytes on the first request for the
+    /// id, later requests share them.
+    pub fn id_answer(
+        &self,
+        id: i32,
+        subject: Option<&str>,
+        render: impl FnOnce(&SchemaContent) -> Bytes,
+    ) -> Result<Bytes> {
+        let state = self.state();
+        let (_, entry) = state
+            .locate_id(id, subject)
+            .ok_or(RegistryError::SchemaIdNotFound(id))?;
+        Ok(entry.answer.get_or_init(|| render(&entry.content)).clone())
     }
 
     /// `GET /schemas/ids/{id}/versions`: the subject-versions holding `id`,

@@ -3,8 +3,9 @@
 //! a restart is the state before it.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
+use bytes::Bytes;
 use serde_json::Value;
 
 use super::content::{Fingerprint, SchemaContent};
@@ -55,6 +56,9 @@ pub struct IdEntry {
     pub content: Arc<SchemaContent>,
     pub fingerprint: Fingerprint,
     pub holders: Vec<(String, i32)>,
+    /// The bytes of `GET /schemas/ids/{id}`, rendered on the first request
+    /// for them: an id's content never changes while the id exists.
+    pub answer: OnceLock<Bytes>,
 }
 
 /// Ids are allocated per context.
@@ -133,6 +137,7 @@ impl State {
             content: Arc::new(content),
             fingerprint,
             holders: Vec::new(),
+            answer: OnceLock::new(),
         });
         entry.holders.push((subject.clone(), version));
         let (content, fingerprint) = (Arc::clone(&entry.content), entry.fingerprint);

@@ -104,3 +104,50 @@ fn schema_list_has_one_entry_per_subject_version() {
         "\"int\""
     );
 }
+
+/// `GET /schemas/ids/{id}` without a query is answered before routing,
+/// from bytes rendered once per id; the routed handler renders the same
+/// answer afresh when asked for a format it does not know. The two must
+/// agree byte for byte, in every negotiated type, and on errors.
+#[test]
+fn plain_id_answers_are_what_the_router_renders() {
+    let server = Server::start();
+    let address = r#"{"type":"record","name":"Address","namespace":"com.acme","fields":[{"name":"street","type":"string"}]}"#;
+    let person = r#"{"type":"record","name":"Person","namespace":"com.acme","fields":[{"name":"home","type":"com.acme.Address"}]}"#;
+    let mut ids = vec![server.register("address", address)];
+    for body in [
+        json!({"schema": person, "references": [{"name": "com.acme.Address", "subject": "address", "version": 1}],
+               "metadata": {"properties": {"owner": "team-a"}}, "ruleSet": {"domainRules": []}}),
+        json!({"schemaType": "JSON", "schema": r#"{"type":"object","properties":{"n":{"type":"integer"}}}"#}),
+        json!({"schemaType": "PROTOBUF", "schema": "syntax = \"proto3\";\nmessage M { string s = 1; }\n"}),
+    ] {
+        let reply = server.post(
+            "/subjects/other/versions?normalize=false",
+            &body.to_string(),
+        );
+        ids.push(reply.body["id"].as_i64().expect("registered"));
+        server.put("/config/other", r#"{"compatibility":"NONE"}"#);
+    }
+    for id in ids.iter().map(i64::to_string).chain(["999".to_owned()]) {
+        for accept in [
+            "",
+            "application/json",
+            "application/vnd.schemaregistry+json",
+            "text/plain",
+        ] {
+            let get = |path: &str| {
+                let reply = server.request_with("GET", path, None, &[("Accept", accept)]);
+                (reply.status, reply.content_type, reply.body.to_string())
+            };
+            let plain = get(&format!("/schemas/ids/{id}"));
+            let routed = get(&format!("/schemas/ids/{id}?format=no-such-format"));
+            assert_eq!(plain, routed, "id {id}, Accept {accept:?}");
+        }
+    }
+    let fetched = server.get(&format!("/schemas/ids/{}", ids[1])).body;
+    assert_eq!(
+        fetched["metadata"],
+        json!({"properties": {"owner": "team-a"}})
+    );
+    assert_eq!(fetched["references"][0]["subject"], "address");
+}
