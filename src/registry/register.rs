@@ -157,6 +157,39 @@ impl State {
         Ok(Prepared { content, parsed })
     }
 
+    /// The version a lookup finds without parsing, when the request's text
+    /// is exactly a version's stored text (what serializers send: the
+    /// schema as the registry gave it). Avro and JSON Schema texts are
+    /// stored canonical or normalised, and parsing either gives it back
+    /// (compat's `canonical_idempotence` test), so the parse would find the
+    /// same version. Only for lookups that do not normalise and carry no
+    /// references; anything else, or no exact match, is left to the parse.
+    fn find_as_sent(
+        &self,
+        subject: &str,
+        request: &SchemaRequest,
+        include_deleted: bool,
+    ) -> Option<VersionView> {
+        if request.schema_type == SchemaType::Protobuf || !request.references.is_empty() {
+            return None;
+        }
+        let as_sent = SchemaContent {
+            schema_type: request.schema_type,
+            schema: request.schema.clone()?,
+            references: Vec::new(),
+            metadata: request.metadata.clone(),
+            rule_set: request.rule_set.clone(),
+        };
+        let exact = as_sent.fingerprint();
+        self.subject(subject)?
+            .versions
+            .iter()
+            .rev()
+            .filter(|(_, v)| include_deleted || !v.deleted)
+            .find(|(_, v)| v.fingerprint == exact)
+            .map(|(number, v)| VersionView::new(subject, *number, v))
+    }
+
     /// The version of `subject` a lookup of `content` finds (live only, or
     /// any with `include_deleted`): one with equal content, else the newest
     /// that `content` can look up. With `latest_only` (a request for
@@ -278,15 +311,20 @@ impl Registry {
         if !request.has_schema() {
             return Ok(None);
         }
-        let prepared = state.prepare(subject, request, normalize, None)?;
         let requested = request.requested_version();
-        let Some(found) = state.find_version(
-            &subject.to_string(),
-            &prepared.content,
-            false,
-            requested == -1,
-        ) else {
-            return Ok(None);
+        let name = subject.to_string();
+        let as_sent = (!normalize && requested != -1)
+            .then(|| state.find_as_sent(&name, request, false))
+            .flatten();
+        let found = match as_sent {
+            Some(found) => found,
+            None => {
+                let prepared = state.prepare(subject, request, normalize, None)?;
+                match state.find_version(&name, &prepared.content, false, requested == -1) {
+                    Some(found) => found,
+                    None => return Ok(None),
+                }
+            }
         };
         let outcome = if requested == 0 || requested == -1 {
             let same_id = request.explicit_id().is_none_or(|id| id == found.id);
@@ -528,12 +566,13 @@ impl Registry {
         if !request.has_schema() {
             return Ok(None);
         }
+        let name = subject.to_string();
+        if !normalize {
+            if let Some(found) = state.find_as_sent(&name, request, include_deleted) {
+                return Ok(Some(found));
+            }
+        }
         let prepared = state.prepare(subject, request, normalize, None)?;
-        Ok(state.find_version(
-            &subject.to_string(),
-            &prepared.content,
-            include_deleted,
-            false,
-        ))
+        Ok(state.find_version(&name, &prepared.content, include_deleted, false))
     }
 }

@@ -1,4 +1,4 @@
-use serde_json::json;
+use serde_json::{json, Value};
 
 use crate::server::{record, Server};
 
@@ -50,4 +50,102 @@ fn lookup_of_an_invalid_schema_is_42201() {
     server.register("s", "\"string\"");
     let reply = server.post("/subjects/s", &json!({"schema": "{\"type\":"}).to_string());
     assert_eq!((reply.status, reply.code()), (422, 42201));
+}
+
+/// A request whose text is exactly a stored text is answered without a
+/// parse; the same schema spelled differently goes through the parse. Both
+/// must give the same answer, in every case that decides which version
+/// matches: newest first, soft-deleted only with `deleted`, metadata part
+/// of the content, the type part of it, and registration's own lookup.
+#[test]
+fn exact_stored_text_and_its_other_spellings_find_the_same_version() {
+    let server = Server::start();
+    server.put("/config/s", r#"{"compatibility":"NONE"}"#);
+    let avro = record("R", &[("a", "int")]);
+    let spaced = avro.replace(',', " ,\n ");
+    let json_schema = r#"{"properties":{"n":{"type":"integer"}},"type":"object"}"#;
+    let json_spaced = json_schema.replace(':', " : ");
+    let register = |body: Value| server.post("/subjects/s/versions", &body.to_string());
+    register(json!({"schema": avro}));
+    register(json!({"schemaType": "JSON", "schema": json_schema}));
+    register(json!({"schema": "\"string\""}));
+    assert_eq!(server.delete("/subjects/s/versions/3").status, 200);
+    // Last: later versions would inherit its metadata.
+    register(json!({"schema": avro, "metadata": {"properties": {"k": "v"}}}));
+
+    let other = json!({"properties": {"k": "other"}});
+    // (exact text, another spelling, whether a live version holds it)
+    let cases = [
+        (json!({"schema": avro}), json!({"schema": spaced}), true),
+        (
+            json!({"schema": avro, "metadata": {"properties": {"k": "v"}}}),
+            json!({"schema": spaced, "metadata": {"properties": {"k": "v"}}}),
+            true,
+        ),
+        (
+            json!({"schemaType": "JSON", "schema": json_schema}),
+            json!({"schemaType": "JSON", "schema": json_spaced}),
+            true,
+        ),
+        (
+            json!({"schema": avro, "metadata": other}),
+            json!({"schema": spaced, "metadata": other}),
+            false,
+        ),
+        (
+            json!({"schemaType": "JSON", "schema": avro}),
+            json!({"schemaType": "JSON", "schema": spaced}),
+            false,
+        ),
+        (
+            json!({"schema": "\"string\""}),
+            json!({"schema": " \"string\" "}),
+            false,
+        ),
+    ];
+    let mut versions = Vec::new();
+    for (exact, spelled, live) in &cases {
+        // Registration's lookup only where it finds a live version: else
+        // the first request registers, and the second finds its version.
+        let registering = live.then_some("/subjects/s/versions");
+        for path in ["/subjects/s", "/subjects/s?deleted=true"]
+            .into_iter()
+            .chain(registering)
+        {
+            let answer = |body: &Value| {
+                let reply = server.post(path, &body.to_string());
+                (reply.status, reply.body)
+            };
+            let (a, b) = (answer(exact), answer(spelled));
+            assert_eq!(a.0, b.0, "{path} {exact}");
+            if a.0 == 200 {
+                assert_eq!(a.1.to_string(), b.1.to_string(), "{path} {exact}");
+            } else {
+                // Error messages quote the text as sent.
+                assert_eq!(a.1["error_code"], b.1["error_code"], "{path} {exact}");
+            }
+            versions.push((path, a.1["version"].clone()));
+        }
+    }
+    let numbers = |wanted: &str| -> Vec<Value> {
+        versions
+            .iter()
+            .filter(|(path, _)| *path == wanted)
+            .map(|(_, v)| v.clone())
+            .collect()
+    };
+    let none = Value::Null;
+    assert_eq!(
+        numbers("/subjects/s"),
+        [
+            json!(1),
+            json!(4),
+            json!(2),
+            none.clone(),
+            none.clone(),
+            none
+        ]
+    );
+    assert_eq!(numbers("/subjects/s?deleted=true")[5], json!(3));
+    assert_eq!(server.get("/subjects/s/versions").body, json!([1, 2, 4]));
 }
