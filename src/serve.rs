@@ -43,17 +43,22 @@ pub fn run(args: ServeArgs) -> Result<(), Box<dyn std::error::Error>> {
     let tls = args.tls.server_config()?;
     let store = Store::open(&args.data_dir)
         .map_err(|e| format!("cannot open data dir {}: {e}", args.data_dir.display()))?;
+    let loading = std::time::Instant::now();
     let registry = Registry::open(store)
         .map_err(|e| format!("cannot load the registry: {e:?}"))?
         .validating_avro_defaults(args.avro_validate_defaults);
-    let app = crate::api::app(Arc::new(registry), args.max_body_bytes, auth);
+    let registry = Arc::new(registry);
+    let staging = Arc::clone(&registry);
+    std::thread::spawn(move || staging.stage());
+    let app = crate::api::app(registry, args.max_body_bytes, auth);
     let runtime = tokio::runtime::Runtime::new()?;
     runtime.block_on(async {
         let listener = tokio::net::TcpListener::bind(args.listen)
             .await
             .map_err(|e| format!("cannot listen on {}: {e}", args.listen))?;
         let address = listener.local_addr()?;
-        tracing::info!(%address, data_dir = %args.data_dir.display(), "treaty is serving");
+        let loaded_in = loading.elapsed();
+        tracing::info!(%address, data_dir = %args.data_dir.display(), ?loaded_in, "treaty is serving");
         // On stdout for scripts and tests that start treaty on port 0.
         println!("treaty listening on {address}");
         match tls {

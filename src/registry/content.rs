@@ -27,7 +27,9 @@ pub struct SchemaContent {
 pub type Fingerprint = [u8; 16];
 
 impl SchemaContent {
-    pub fn from_value(value: &SchemaValue) -> Self {
+    /// The content a stored value holds (taken, not copied: replaying a
+    /// large store makes a million of these).
+    pub fn from_value(value: SchemaValue) -> Self {
         let schema_type = value
             .schema_type
             .as_deref()
@@ -35,10 +37,10 @@ impl SchemaContent {
             .unwrap_or(SchemaType::Avro);
         Self {
             schema_type,
-            schema: value.schema.clone(),
-            references: value.references.clone(),
-            metadata: value.metadata.clone(),
-            rule_set: value.rule_set.clone(),
+            schema: value.schema,
+            references: value.references,
+            metadata: value.metadata,
+            rule_set: value.rule_set,
         }
     }
 

@@ -49,7 +49,9 @@ struct PendingCommit {
 pub struct Registry {
     published: RwLock<State>,
     /// The state with every planned write applied, durable or not yet.
-    staged: tokio::sync::Mutex<State>,
+    /// Copied from the published state after loading, off the startup path
+    /// ([`Registry::stage`]), or by the first write if that comes first.
+    staged: tokio::sync::Mutex<Option<State>>,
     /// Planned writes in plan order, waiting for a committer.
     queue: Mutex<Vec<PendingCommit>>,
     /// Held by the one request that is committing the queue.
@@ -77,7 +79,7 @@ impl Registry {
             .replay(|record| state.apply(record))
             .map_err(|e| RegistryError::Store(e.0))?;
         Ok(Self {
-            staged: tokio::sync::Mutex::new(state.clone()),
+            staged: tokio::sync::Mutex::new(None),
             published: RwLock::new(state),
             queue: Mutex::new(Vec::new()),
             committer: tokio::sync::Mutex::new(()),
@@ -93,6 +95,15 @@ impl Registry {
         self
     }
 
+    /// Makes the staged copy writes are planned against, if no write has
+    /// made it yet. Blocking: for a thread of its own after startup.
+    pub fn stage(&self) {
+        let mut staged = self.staged.blocking_lock();
+        if staged.is_none() {
+            *staged = Some(self.state().clone());
+        }
+    }
+
     fn state(&self) -> RwLockReadGuard<'_, State> {
         self.published
             .read()
@@ -105,7 +116,8 @@ impl Registry {
     async fn write<T>(&self, plan: impl FnOnce(&State) -> Result<(Vec<Record>, T)>) -> Result<T> {
         let (answer, mut done) = {
             let mut staged = self.staged.lock().await;
-            let (records, answer) = plan(&staged)?;
+            let staged = staged.get_or_insert_with(|| self.state().clone());
+            let (records, answer) = plan(staged)?;
             if records.is_empty() {
                 return Ok(answer);
             }
@@ -166,7 +178,7 @@ impl Registry {
                 for commit in batch.into_iter().chain(planned_on_top) {
                     let _ = commit.done.send(Err(RegistryError::Store(error.0.clone())));
                 }
-                *staged = self.state().clone();
+                *staged = Some(self.state().clone());
             }
         }
     }

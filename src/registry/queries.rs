@@ -141,8 +141,7 @@ impl State {
         if !subject.name.is_empty() {
             return self.subject(&subject.to_string()).is_some_and(admits);
         }
-        self.subjects
-            .iter()
+        self.subjects()
             .any(|(name, s)| QualifiedSubject::parse(name).context == subject.context && admits(s))
     }
 
@@ -159,7 +158,7 @@ impl State {
         let held_by = |subject: &QualifiedSubject| {
             let (context, entry) = in_context(&subject.context)?;
             let name = subject.to_string();
-            (subject.name.is_empty() || entry.holders.iter().any(|(s, _)| *s == name))
+            (subject.name.is_empty() || entry.holders.iter().any(|(s, _)| **s == name))
                 .then_some((context, entry))
         };
         let Some(subject) = subject.map(QualifiedSubject::parse) else {
@@ -210,15 +209,14 @@ impl Registry {
     pub fn subjects(&self, prefix: &str, filter: SubjectFilter) -> Vec<String> {
         let state = self.state();
         state
-            .subjects
-            .iter()
+            .subjects()
             .filter(|(name, _)| matches_prefix(name, prefix))
             .filter(|(_, subject)| match filter {
                 SubjectFilter::Live => subject.has_live_versions(),
                 SubjectFilter::All => true,
                 SubjectFilter::DeletedOnly => !subject.has_live_versions(),
             })
-            .map(|(name, _)| name.clone())
+            .map(|(name, _)| name.to_owned())
             .collect()
     }
 
@@ -311,7 +309,7 @@ impl Registry {
                         .and_then(|s| s.versions.get(v))
                         .is_some_and(|v| !v.deleted)
             })
-            .cloned()
+            .map(|(s, v)| (s.to_string(), *v))
             .collect())
     }
 
@@ -329,11 +327,7 @@ impl Registry {
             SubjectFilter::Live
         };
         let mut views = Vec::new();
-        for (name, subject) in state
-            .subjects
-            .iter()
-            .filter(|(n, _)| matches_prefix(n, prefix))
-        {
+        for (name, subject) in state.subjects().filter(|(n, _)| matches_prefix(n, prefix)) {
             let mut admitted = subject.versions.iter().filter(|(_, v)| filter.admits(v));
             if latest_only {
                 let latest = subject

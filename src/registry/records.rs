@@ -7,7 +7,11 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(tag = "keytype", rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(
+    tag = "keytype",
+    rename_all = "SCREAMING_SNAKE_CASE",
+    try_from = "StoredKey"
+)]
 pub enum RecordKey {
     Schema {
         subject: String,
@@ -83,6 +87,59 @@ impl RecordKey {
             context: context.to_owned(),
             magic: 0,
         }
+    }
+}
+
+/// Keys are read through this flat shape, not serde's internally tagged
+/// enum, which buffers each key before it picks the variant: that was a
+/// large share of replaying a big store.
+#[derive(Deserialize)]
+struct StoredKey {
+    keytype: String,
+    magic: Option<i32>,
+    subject: Option<String>,
+    version: Option<i32>,
+    tenant: Option<String>,
+    context: Option<String>,
+}
+
+impl TryFrom<StoredKey> for RecordKey {
+    type Error = String;
+
+    fn try_from(key: StoredKey) -> Result<Self, String> {
+        let missing = |field: &str| format!("missing field `{field}` in a {} key", key.keytype);
+        let magic = key.magic.ok_or_else(|| missing("magic"))?;
+        let subject = || key.subject.clone().ok_or_else(|| missing("subject"));
+        let context = || key.context.clone().ok_or_else(|| missing("context"));
+        Ok(match key.keytype.as_str() {
+            "SCHEMA" => Self::Schema {
+                subject: subject()?,
+                version: key.version.ok_or_else(|| missing("version"))?,
+                magic,
+            },
+            "CONFIG" => Self::Config {
+                subject: key.subject.clone(),
+                magic,
+            },
+            "MODE" => Self::Mode {
+                subject: key.subject.clone(),
+                magic,
+            },
+            "DELETE_SUBJECT" => Self::DeleteSubject {
+                subject: subject()?,
+                magic,
+            },
+            "CONTEXT" => Self::Context {
+                tenant: key.tenant.clone().ok_or_else(|| missing("tenant"))?,
+                context: context()?,
+                magic,
+            },
+            "ID_WATERMARK" => Self::IdWatermark {
+                context: context()?,
+                magic,
+            },
+            other => return Err(format!("unknown keytype `{other}`")),
+        })
     }
 }
 
@@ -189,5 +246,51 @@ impl Record {
                 None => Record::IdWatermark(context, IdWatermarkValue { id: 0 }),
             },
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RecordKey;
+
+    #[test]
+    fn every_key_reads_back_as_written() {
+        let keys = [
+            RecordKey::schema(":.ctx:s", 3),
+            RecordKey::config(Some("s")),
+            RecordKey::config(None),
+            RecordKey::mode(Some("s")),
+            RecordKey::mode(None),
+            RecordKey::delete_subject("s"),
+            RecordKey::context(".ctx"),
+            RecordKey::id_watermark("."),
+        ];
+        for key in keys {
+            let json = serde_json::to_string(&key).unwrap();
+            assert_eq!(
+                serde_json::from_str::<RecordKey>(&json).unwrap(),
+                key,
+                "{json}"
+            );
+        }
+    }
+
+    #[test]
+    fn keys_missing_a_field_or_of_unknown_type_are_refused() {
+        for json in [
+            r#"{"keytype":"SCHEMA","subject":"s","magic":1}"#,
+            r#"{"keytype":"SCHEMA","version":1,"magic":1}"#,
+            r#"{"keytype":"CONFIG","subject":"s"}"#,
+            r#"{"keytype":"NOOP","magic":0}"#,
+            r#"{"subject":"s","version":1,"magic":1}"#,
+        ] {
+            assert!(serde_json::from_str::<RecordKey>(json).is_err(), "{json}");
+        }
+        // Confluent's keys as its `_schemas` topic holds them.
+        let confluent = r#"{"keytype":"SCHEMA","subject":"orders-value","version":2,"magic":1}"#;
+        assert_eq!(
+            serde_json::from_str::<RecordKey>(confluent).unwrap(),
+            RecordKey::schema("orders-value", 2)
+        );
     }
 }

@@ -115,8 +115,7 @@ pub fn referrers(
     include_deleted: bool,
 ) -> Vec<(String, i32)> {
     state
-        .subjects
-        .iter()
+        .subjects()
         .flat_map(|(name, s)| s.versions.values().map(move |v| (name, v)))
         .filter(|(_, v)| include_deleted || !v.deleted)
         .filter(|(_, v)| {
@@ -125,7 +124,7 @@ pub fn referrers(
                 .iter()
                 .any(|r| r.subject == subject && r.version == version)
         })
-        .map(|(name, v)| (name.clone(), v.id))
+        .map(|(name, v)| (name.to_owned(), v.id))
         .collect()
 }
 

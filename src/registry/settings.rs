@@ -9,7 +9,7 @@ use treaty_compat::{CheckOptions, CompatibilityLevel};
 
 use super::delete::purge_soft_deleted;
 use super::records::{ModeValue, Record};
-use super::state::State;
+use super::state::{State, Subject};
 use super::subject::QualifiedSubject;
 use super::{Registry, RegistryError, Result};
 
@@ -346,20 +346,17 @@ impl Registry {
         self.write(|state| {
             let mut records = Vec::new();
             if mode == Mode::Import {
-                let in_scope: Vec<&String> = state
-                    .subjects
-                    .keys()
-                    .filter(|name| in_mode_scope(name, subject.as_ref()))
+                let in_scope: Vec<(&str, &Subject)> = state
+                    .subjects()
+                    .filter(|(name, _)| in_mode_scope(name, subject.as_ref()))
                     .collect();
-                let live = in_scope
-                    .iter()
-                    .any(|name| state.subjects[name.as_str()].has_live_versions());
+                let live = in_scope.iter().any(|(_, s)| s.has_live_versions());
                 if live && !force {
                     return Err(RegistryError::OperationNotPermitted(
                         "Cannot import since found existing subjects".to_owned(),
                     ));
                 }
-                for name in in_scope {
+                for (name, _) in in_scope {
                     records.extend(purge_soft_deleted(state, name)?);
                 }
             }

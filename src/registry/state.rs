@@ -3,6 +3,7 @@
 //! a restart is the state before it.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::{Arc, OnceLock};
 
 use bytes::Bytes;
@@ -55,7 +56,7 @@ impl Subject {
 pub struct IdEntry {
     pub content: Arc<SchemaContent>,
     pub fingerprint: Fingerprint,
-    pub holders: Vec<(String, i32)>,
+    pub holders: Vec<(Arc<str>, i32)>,
     /// The bytes of `GET /schemas/ids/{id}`, rendered on the first request
     /// for them: an id's content never changes while the id exists.
     pub answer: OnceLock<Bytes>,
@@ -65,14 +66,38 @@ pub struct IdEntry {
 #[derive(Clone, Debug, Default)]
 pub struct Context {
     pub ids: BTreeMap<i32, IdEntry>,
-    pub by_fingerprint: HashMap<Fingerprint, i32>,
+    pub by_fingerprint: HashMap<Fingerprint, i32, BuildHasherDefault<DigestHasher>>,
     pub max_id: i32,
+}
+
+/// Fingerprints are MD5 digests, uniform already: their first bytes serve
+/// as the hash, no need to hash them again.
+#[derive(Default)]
+pub struct DigestHasher(u64);
+
+impl Hasher for DigestHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut word = [0; 8];
+        let n = bytes.len().min(8);
+        word[..n].copy_from_slice(&bytes[..n]);
+        self.0 ^= u64::from_ne_bytes(word);
+    }
+
+    /// The length prefix of a digest: always the same.
+    fn write_usize(&mut self, _: usize) {}
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
 }
 
 #[derive(Clone, Debug, Default)]
 pub struct State {
-    /// By storage name (`name` or `:.ctx:name`), sorted as listings need.
-    pub subjects: BTreeMap<String, Subject>,
+    /// By storage name (`name` or `:.ctx:name`); version holders share the
+    /// name.
+    subjects: HashMap<Arc<str>, Subject>,
+    /// The same names, sorted, for listings.
+    subject_names: BTreeSet<Arc<str>>,
     pub contexts: BTreeMap<String, Context>,
     /// Contexts that ever held a schema; `/contexts` keeps listing them.
     pub known_contexts: BTreeSet<String>,
@@ -86,6 +111,13 @@ impl State {
         self.subjects.get(name)
     }
 
+    /// Every subject, by name.
+    pub fn subjects(&self) -> impl Iterator<Item = (&str, &Subject)> {
+        self.subject_names
+            .iter()
+            .map(|name| (&**name, &self.subjects[name]))
+    }
+
     pub fn context(&self, name: &str) -> Option<&Context> {
         self.contexts.get(name)
     }
@@ -95,8 +127,9 @@ impl State {
             Record::Schema(subject, version, value) => {
                 self.remove_version(&subject, version);
                 if let Some(value) = value {
-                    let content = SchemaContent::from_value(&value);
-                    self.insert_version(subject, version, value.id, value.deleted, content);
+                    let (id, deleted) = (value.id, value.deleted);
+                    let content = SchemaContent::from_value(value);
+                    self.insert_version(subject, version, id, deleted, content);
                 }
             }
             Record::Config(subject, value) => set_or_remove(&mut self.configs, subject, value),
@@ -104,7 +137,7 @@ impl State {
                 set_or_remove(&mut self.modes, subject, value.map(|m| m.mode))
             }
             Record::DeleteSubject(subject, Some(marker)) => {
-                if let Some(entry) = self.subjects.get_mut(&subject) {
+                if let Some(entry) = self.subjects.get_mut(subject.as_str()) {
                     for version in entry.versions.range_mut(..=marker.version) {
                         version.1.deleted = true;
                     }
@@ -129,8 +162,19 @@ impl State {
         deleted: bool,
         content: SchemaContent,
     ) {
-        let context_name = QualifiedSubject::parse(&subject).context;
-        let context = self.contexts.entry(context_name).or_default();
+        let name = match self.subjects.get_key_value(subject.as_str()) {
+            Some((name, _)) => Arc::clone(name),
+            None => {
+                let name: Arc<str> = subject.into();
+                self.subjects.insert(Arc::clone(&name), Subject::default());
+                self.subject_names.insert(Arc::clone(&name));
+                name
+            }
+        };
+        let context = self
+            .contexts
+            .entry(QualifiedSubject::context_of(&name).to_owned());
+        let context = context.or_default();
         context.max_id = context.max_id.max(id);
         let fingerprint = content.fingerprint();
         let entry = context.ids.entry(id).or_insert_with(|| IdEntry {
@@ -139,10 +183,14 @@ impl State {
             holders: Vec::new(),
             answer: OnceLock::new(),
         });
-        entry.holders.push((subject.clone(), version));
+        entry.holders.push((Arc::clone(&name), version));
         let (content, fingerprint) = (Arc::clone(&entry.content), entry.fingerprint);
         context.by_fingerprint.entry(fingerprint).or_insert(id);
-        let versions = &mut self.subjects.entry(subject).or_default().versions;
+        let versions = &mut self
+            .subjects
+            .get_mut(&name)
+            .expect("inserted above")
+            .versions;
         versions.insert(
             version,
             Version {
@@ -163,9 +211,9 @@ impl State {
         };
         if entry.versions.is_empty() {
             self.subjects.remove(subject);
+            self.subject_names.remove(subject);
         }
-        let context_name = QualifiedSubject::parse(subject).context;
-        let Some(context) = self.contexts.get_mut(&context_name) else {
+        let Some(context) = self.contexts.get_mut(QualifiedSubject::context_of(subject)) else {
             return;
         };
         let Some(id_entry) = context.ids.get_mut(&removed.id) else {
@@ -173,7 +221,7 @@ impl State {
         };
         id_entry
             .holders
-            .retain(|(s, v)| !(s == subject && *v == version));
+            .retain(|(s, v)| !(&**s == subject && *v == version));
         if id_entry.holders.is_empty() {
             let fingerprint = id_entry.fingerprint;
             context.ids.remove(&removed.id);

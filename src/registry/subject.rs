@@ -27,6 +27,16 @@ impl QualifiedSubject {
         }
     }
 
+    /// The context of a storage name as [`QualifiedSubject::parse`] finds
+    /// it, without copying.
+    pub fn context_of(raw: &str) -> &str {
+        let Some(rest) = raw.strip_prefix(":.") else {
+            return DEFAULT_CONTEXT;
+        };
+        let length = rest.find(':').unwrap_or(rest.len());
+        &raw[1..2 + length]
+    }
+
     fn in_default(name: &str) -> Self {
         Self {
             context: DEFAULT_CONTEXT.to_owned(),
@@ -90,6 +100,7 @@ mod tests {
         ];
         for (raw, context, name) in cases {
             let parsed = QualifiedSubject::parse(raw);
+            assert_eq!(QualifiedSubject::context_of(raw), parsed.context, "{raw}");
             assert_eq!(
                 (parsed.context.as_str(), parsed.name.as_str()),
                 (context, name),

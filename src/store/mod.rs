@@ -72,7 +72,15 @@ impl Store {
         let cf = self.records_cf();
         let mut batch = Vec::with_capacity(BATCH);
         let mut markers = Vec::new();
-        for item in self.db.iterator_cf(cf, rocksdb::IteratorMode::Start) {
+        // One sequential pass: read ahead, and keep the block cache for
+        // what is read later.
+        let mut scan = rocksdb::ReadOptions::default();
+        scan.set_readahead_size(4 << 20);
+        scan.fill_cache(false);
+        for item in self
+            .db
+            .iterator_cf_opt(cf, scan, rocksdb::IteratorMode::Start)
+        {
             let (key, value) = item?;
             let key: RecordKey = serde_json::from_slice(&key)
                 .map_err(|e| StoreError(format!("corrupt record key: {e}")))?;
