@@ -79,8 +79,9 @@ rss_kib() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
 hwm_kib() { awk '/^VmHWM:/ {print $2}' "/proc/$1/status"; }
 now_ns() { date +%s%N; }
 
-# Starts treaty on $1; sets treaty_pid and startup_ms (process start until
-# GET / answers).
+# Starts treaty on $1; sets treaty_pid, startup_ms (process start until
+# GET / answers) and writes_ms (until it logs "ready for writes": the copy
+# of the index that writes are planned on is made after serving starts).
 start_treaty() {
     local dir=$1 started
     started=$(now_ns)
@@ -95,6 +96,8 @@ start_treaty() {
     startup_ms=$((($(now_ns) - started) / 1000000))
     # CPU time (user + system) spent until then: the machine may be shared.
     startup_cpu_ms=$(awk -v hz="$(getconf CLK_TCK)" '{ printf "%d", ($14 + $15) * 1000 / hz }' "/proc/$treaty_pid/stat")
+    until grep -q "ready for writes" "$work/treaty.err"; do sleep 0.005; done
+    writes_ms=$((($(now_ns) - started) / 1000000))
 }
 
 stop_treaty() {
@@ -128,7 +131,7 @@ log "startup on $((subjects * versions)) versions"
 start_treaty "$data"
 rss_start=$(rss_kib "$treaty_pid")
 hwm_start=$(hwm_kib "$treaty_pid")
-log "ready in ${startup_ms} ms (${startup_cpu_ms} ms CPU), VmRSS $((rss_start / 1024)) MiB (peak $((hwm_start / 1024)) MiB)"
+log "ready in ${startup_ms} ms (${startup_cpu_ms} ms CPU), for writes in ${writes_ms} ms, VmRSS $((rss_start / 1024)) MiB (peak $((hwm_start / 1024)) MiB)"
 
 # The bytes treaty answers for one representative request of each path:
 # the baseline serves exactly these.
@@ -238,7 +241,8 @@ table="$work/table.md"
     echo "| startup and memory | value | target | result |"
     echo "|---|---:|---|---|"
     echo "| 5. startup, $total versions ($subjects subjects x $versions): process start to GET / answering | ${startup_ms} ms (CPU ${startup_cpu_ms} ms) | <= 3000 ms | $startup_ok |"
-    echo "| VmRSS after startup (peak during load) | $((rss_start / 1024)) MiB ($((hwm_start / 1024)) MiB) | reported | - |"
+    echo "| startup, process start to ready for writes (the staged copy of the index made) | ${writes_ms} ms | reported | - |"
+    echo "| VmRSS after startup, staged copy included (peak during load) | $((rss_start / 1024)) MiB ($((hwm_start / 1024)) MiB) | reported | - |"
     echo "| VmRSS of an empty registry | $((empty_rss / 1024)) MiB | reported | - |"
     echo "| memory per stored version ((RSS - empty RSS) / versions) | ${per_version} B | reported | - |"
     echo "| VmRSS growth over ${long} s of mixed reads ($long_requests requests, $(printf '%.0f' "$(field "$long_line" rps)") req/s) | $((growth)) KiB (${per_request} B/request) | <= 16 MiB | $growth_ok |"

@@ -49,8 +49,11 @@ pub fn run(args: ServeArgs) -> Result<(), Box<dyn std::error::Error>> {
         .validating_avro_defaults(args.avro_validate_defaults);
     let registry = Arc::new(registry);
     let staging = Arc::clone(&registry);
-    std::thread::spawn(move || staging.stage());
-    let app = crate::api::app(registry, args.max_body_bytes, auth);
+    std::thread::spawn(move || {
+        staging.stage();
+        tracing::info!(since_start = ?loading.elapsed(), "ready for writes");
+    });
+    let app = crate::api::app(Arc::clone(&registry), args.max_body_bytes, auth);
     let runtime = tokio::runtime::Runtime::new()?;
     runtime.block_on(async {
         let listener = tokio::net::TcpListener::bind(args.listen)
@@ -74,6 +77,9 @@ pub fn run(args: ServeArgs) -> Result<(), Box<dyn std::error::Error>> {
                     .with_graceful_shutdown(shutdown_signal())
                     .await?
             }
+        }
+        if let Err(error) = registry.flush() {
+            tracing::warn!(?error, "could not flush the store at shutdown");
         }
         tracing::info!("treaty stopped");
         Ok(())

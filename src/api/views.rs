@@ -18,10 +18,10 @@ fn insert_content_parts(
         let references = serde_json::to_value(&content.references).expect("references serialise");
         map.insert("references".into(), references);
     }
-    if let Some(metadata) = &content.metadata {
+    if let Some(metadata) = content.metadata.as_deref() {
         map.insert("metadata".into(), metadata.clone());
     }
-    if let Some(rule_set) = &content.rule_set {
+    if let Some(rule_set) = content.rule_set.as_deref() {
         map.insert("ruleSet".into(), rule_set.clone());
     }
 }

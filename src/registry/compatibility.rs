@@ -98,7 +98,7 @@ impl Registry {
             return Ok(vec![]);
         };
         let group_value = |c: &SchemaContent| {
-            group.and_then(|g| c.metadata.as_ref()?.get("properties")?.get(g).cloned())
+            group.and_then(|g| c.metadata.as_deref()?.get("properties")?.get(g).cloned())
         };
         let wanted = group_value(content);
         let versions: Vec<(i32, &Version)> = entry

@@ -20,8 +20,9 @@ pub struct SchemaContent {
     /// The canonical text (or, in IMPORT mode, the text as imported).
     pub schema: String,
     pub references: Vec<Reference>,
-    pub metadata: Option<Value>,
-    pub rule_set: Option<Value>,
+    /// Boxed: most schemas have neither, and a million versions are held.
+    pub metadata: Option<Box<Value>>,
+    pub rule_set: Option<Box<Value>>,
 }
 
 pub type Fingerprint = [u8; 16];
@@ -39,8 +40,8 @@ impl SchemaContent {
             schema_type,
             schema: value.schema,
             references: value.references,
-            metadata: value.metadata,
-            rule_set: value.rule_set,
+            metadata: value.metadata.map(Box::new),
+            rule_set: value.rule_set.map(Box::new),
         }
     }
 
@@ -52,8 +53,8 @@ impl SchemaContent {
             schema_type: (self.schema_type != SchemaType::Avro)
                 .then(|| self.schema_type.as_str().to_owned()),
             references: self.references.clone(),
-            metadata: self.metadata.clone(),
-            rule_set: self.rule_set.clone(),
+            metadata: self.metadata.as_deref().cloned(),
+            rule_set: self.rule_set.as_deref().cloned(),
             schema: self.schema.clone(),
             deleted,
         }
@@ -61,13 +62,13 @@ impl SchemaContent {
 
     /// Identity: equal fingerprints in one context share one id.
     pub fn fingerprint(&self) -> Fingerprint {
-        self.digest(self.metadata.as_ref())
+        self.digest(self.metadata.as_deref())
     }
 
     /// Equality for "is this already registered?": a `confluent:version`
     /// property on either side, and an empty metadata object, do not count.
     pub fn lookup_fingerprint(&self) -> Fingerprint {
-        self.digest(lookup_metadata(self.metadata.as_ref()).as_ref())
+        self.digest(lookup_metadata(self.metadata.as_deref()).as_ref())
     }
 
     fn digest(&self, metadata: Option<&Value>) -> Fingerprint {
@@ -82,7 +83,7 @@ impl SchemaContent {
             md5.update(&reference.subject);
             md5.update(reference.version.to_be_bytes());
         }
-        for (marker, part) in [(2u8, metadata), (3, self.rule_set.as_ref())] {
+        for (marker, part) in [(2u8, metadata), (3, self.rule_set.as_deref())] {
             if let Some(part) = part {
                 md5.update([marker]);
                 md5.update(part.to_string());
@@ -97,8 +98,8 @@ impl SchemaContent {
     /// `confluent:version` that only one side carries, where a request's
     /// own `confluent:version` must name the candidate's version number.
     pub fn can_look_up(&self, candidate: &SchemaContent, candidate_version: i32) -> bool {
-        let own = confluent_version(self.metadata.as_ref());
-        let theirs = confluent_version(candidate.metadata.as_ref());
+        let own = confluent_version(self.metadata.as_deref());
+        let theirs = confluent_version(candidate.metadata.as_deref());
         match (own, theirs) {
             (None, None) => false,
             (Some(_), Some(_)) => self.fingerprint() == candidate.fingerprint(),
@@ -237,7 +238,7 @@ mod tests {
             schema_type: SchemaType::Avro,
             schema: "\"string\"".into(),
             references: vec![],
-            metadata,
+            metadata: metadata.map(Box::new),
             rule_set: None,
         }
     }

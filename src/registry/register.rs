@@ -151,8 +151,8 @@ impl State {
             schema_type,
             schema,
             references: refs,
-            metadata: request.metadata.clone(),
-            rule_set: request.rule_set.clone(),
+            metadata: request.metadata.clone().map(Box::new),
+            rule_set: request.rule_set.clone().map(Box::new),
         };
         Ok(Prepared { content, parsed })
     }
@@ -177,8 +177,8 @@ impl State {
             schema_type: request.schema_type,
             schema: request.schema.clone()?,
             references: Vec::new(),
-            metadata: request.metadata.clone(),
-            rule_set: request.rule_set.clone(),
+            metadata: request.metadata.clone().map(Box::new),
+            rule_set: request.rule_set.clone().map(Box::new),
         };
         let exact = as_sent.fingerprint();
         self.subject(subject)?
@@ -368,7 +368,7 @@ impl Registry {
         let specific = request
             .metadata
             .as_ref()
-            .or_else(|| previous.as_ref().and_then(|p| p.metadata.as_ref()));
+            .or_else(|| previous.as_ref().and_then(|p| p.metadata.as_deref()));
         let mut metadata = merge_metadata(
             merge_metadata(config.default_metadata.as_ref(), specific).as_ref(),
             config.override_metadata.as_ref(),
@@ -379,7 +379,7 @@ impl Registry {
         }
         let completed = !request.has_schema() || metadata.is_some();
         let content = Arc::new(SchemaContent {
-            metadata,
+            metadata: metadata.map(Box::new),
             ..prepared.content
         });
         let answer = |version: i32, id: i32| RegisterOutcome {

@@ -171,10 +171,12 @@ impl State {
                 name
             }
         };
-        let context = self
-            .contexts
-            .entry(QualifiedSubject::context_of(&name).to_owned());
-        let context = context.or_default();
+        let context_name = QualifiedSubject::context_of(&name);
+        if !self.contexts.contains_key(context_name) {
+            self.contexts
+                .insert(context_name.to_owned(), Context::default());
+        }
+        let context = self.contexts.get_mut(context_name).expect("inserted above");
         context.max_id = context.max_id.max(id);
         let fingerprint = content.fingerprint();
         let entry = context.ids.entry(id).or_insert_with(|| IdEntry {

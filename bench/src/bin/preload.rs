@@ -62,6 +62,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         IdWatermarkValue { id: max_id },
     ));
     store.write(&batch).map_err(|e| e.0)?;
+    // As a registry stopped gracefully leaves it: nothing left in the WAL.
+    store.flush().map_err(|e| e.0)?;
     println!(
         "preloaded {} subjects x {} versions (ids 1..={max_id}) into {} in {:.1}s",
         args.subjects,
