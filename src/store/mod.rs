@@ -3,6 +3,8 @@
 //! whose WAL is synced before it is acknowledged.
 
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::TryRecvError;
 
 use rocksdb::{Options, WriteBatch, WriteOptions, DB};
 
@@ -31,6 +33,27 @@ impl From<rocksdb::Error> for StoreError {
     }
 }
 
+/// A stored key and value as RocksDB returns them.
+type RawRecord = (Box<[u8]>, Box<[u8]>);
+
+/// What the reading thread hands on: records it decoded, or the raw batch
+/// for the replaying thread to decode.
+enum Batch {
+    Decoded(Result<Vec<Record>, StoreError>),
+    Raw(Vec<RawRecord>),
+}
+
+fn decode(raw: Vec<RawRecord>) -> Result<Vec<Record>, StoreError> {
+    raw.iter()
+        .map(|(key, value)| {
+            let key: RecordKey = serde_json::from_slice(key)
+                .map_err(|e| StoreError(format!("corrupt record key: {e}")))?;
+            Record::decode(key, Some(value))
+                .map_err(|e| StoreError(format!("corrupt record value: {e}")))
+        })
+        .collect()
+}
+
 impl Store {
     pub fn open(dir: &Path) -> Result<Self, StoreError> {
         std::fs::create_dir_all(dir)
@@ -42,36 +65,66 @@ impl Store {
         Ok(Self { db })
     }
 
-    /// Hands every stored record to `apply`, in an order that replays
-    /// correctly: subject delete markers after the versions they mark.
-    /// Decoding runs on a thread of its own while `apply` runs on the
-    /// caller's, so a large store loads on two cores.
+    /// Hands every stored record to `apply`, in key order but for subject
+    /// delete markers, which come after the versions they mark. A thread of
+    /// its own reads the store and decodes what it read, but hands a batch
+    /// over undecoded when the caller's thread is waiting for one, so both
+    /// cores stay busy whichever side is slower.
     pub fn replay(&self, mut apply: impl FnMut(Record)) -> Result<(), StoreError> {
         let (batches, received) = std::sync::mpsc::sync_channel(4);
+        // Set while the replaying thread waits for a batch.
+        let waiting = &AtomicBool::new(false);
         std::thread::scope(|scope| {
             scope.spawn(move || {
-                let outcome = self.decode_all(|batch| batches.send(batch).is_ok());
+                let outcome = self.read_all(|raw| {
+                    let batch = if waiting.load(Ordering::Acquire) {
+                        Batch::Raw(raw)
+                    } else {
+                        Batch::Decoded(decode(raw))
+                    };
+                    batches.send(batch).is_ok()
+                });
                 if let Err(error) = outcome {
-                    let _ = batches.send(Err(error));
+                    let _ = batches.send(Batch::Decoded(Err(error)));
                 }
             });
-            for batch in received {
-                batch?.into_iter().for_each(&mut apply);
+            let mut markers = Vec::new();
+            loop {
+                let batch = match received.try_recv() {
+                    Ok(batch) => batch,
+                    Err(TryRecvError::Disconnected) => break,
+                    Err(TryRecvError::Empty) => {
+                        waiting.store(true, Ordering::Release);
+                        let batch = received.recv();
+                        waiting.store(false, Ordering::Release);
+                        match batch {
+                            Ok(batch) => batch,
+                            Err(_) => break,
+                        }
+                    }
+                };
+                let records = match batch {
+                    Batch::Raw(raw) => decode(raw)?,
+                    Batch::Decoded(records) => records?,
+                };
+                for record in records {
+                    match record {
+                        Record::DeleteSubject(..) => markers.push(record),
+                        _ => apply(record),
+                    }
+                }
             }
+            markers.into_iter().for_each(apply);
             Ok(())
         })
     }
 
-    /// Decodes every record, in batches handed to `send` (which answers
-    /// whether to go on); delete markers come in the last batch.
-    fn decode_all(
-        &self,
-        mut send: impl FnMut(Result<Vec<Record>, StoreError>) -> bool,
-    ) -> Result<(), StoreError> {
+    /// Reads every stored key and value, in batches handed to `send`
+    /// (which answers whether to go on).
+    fn read_all(&self, mut send: impl FnMut(Vec<RawRecord>) -> bool) -> Result<(), StoreError> {
         const BATCH: usize = 4096;
         let cf = self.records_cf();
         let mut batch = Vec::with_capacity(BATCH);
-        let mut markers = Vec::new();
         // One sequential pass: read ahead, and keep the block cache for
         // what is read later.
         let mut scan = rocksdb::ReadOptions::default();
@@ -81,23 +134,14 @@ impl Store {
             .db
             .iterator_cf_opt(cf, scan, rocksdb::IteratorMode::Start)
         {
-            let (key, value) = item?;
-            let key: RecordKey = serde_json::from_slice(&key)
-                .map_err(|e| StoreError(format!("corrupt record key: {e}")))?;
-            let record = Record::decode(key, Some(&value))
-                .map_err(|e| StoreError(format!("corrupt record value: {e}")))?;
-            match record {
-                Record::DeleteSubject(..) => markers.push(record),
-                _ => batch.push(record),
-            }
+            batch.push(item?);
             if batch.len() == BATCH
-                && !send(Ok(std::mem::replace(&mut batch, Vec::with_capacity(BATCH))))
+                && !send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)))
             {
                 return Ok(());
             }
         }
-        batch.extend(markers);
-        send(Ok(batch));
+        send(batch);
         Ok(())
     }
 
@@ -128,5 +172,63 @@ impl Store {
         self.db
             .cf_handle(RECORDS)
             .expect("the records column family is created at open")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Store;
+    use crate::registry::records::{DeleteSubjectValue, Record, SchemaValue};
+
+    fn schema(subject: &str, version: i32) -> Record {
+        let value = SchemaValue {
+            subject: subject.to_owned(),
+            version,
+            id: version,
+            schema_type: None,
+            references: Vec::new(),
+            metadata: None,
+            rule_set: None,
+            schema: format!("{{\"type\":\"fixed\",\"name\":\"F\",\"size\":{version}}}"),
+            deleted: false,
+        };
+        Record::Schema(subject.to_owned(), version, Some(value))
+    }
+
+    /// Many batches, decoded on either thread: every record arrives once,
+    /// in key order, and the delete markers (whose keys sort first here)
+    /// after every version.
+    #[test]
+    fn replay_delivers_every_record_once_with_markers_last() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let mut written = Vec::new();
+        for subject in ["a", "b"] {
+            written.push(Record::DeleteSubject(
+                subject.to_owned(),
+                Some(DeleteSubjectValue {
+                    subject: subject.to_owned(),
+                    version: 3,
+                }),
+            ));
+        }
+        for n in 0..5_000 {
+            written.push(schema(&format!("s{n:05}"), 1 + n % 7));
+        }
+        store.write(&written).unwrap();
+
+        let mut replayed = Vec::new();
+        store.replay(|record| replayed.push(record)).unwrap();
+        assert_eq!(replayed.len(), written.len());
+        let (versions, markers) = replayed.split_at(replayed.len() - 2);
+        assert!(markers
+            .iter()
+            .all(|r| matches!(r, Record::DeleteSubject(..))));
+        assert!(!versions
+            .iter()
+            .any(|r| matches!(r, Record::DeleteSubject(..))));
+        let mut expected: Vec<_> = written[2..].to_vec();
+        expected.sort_by_key(|r| serde_json::to_vec(&r.key()).unwrap());
+        assert_eq!(versions, expected.as_slice());
     }
 }
