@@ -5,6 +5,7 @@
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Request};
 use axum::http::StatusCode;
+use serde::Deserialize;
 use serde_json::{Map, Value};
 use treaty_compat::SchemaType;
 
@@ -226,14 +227,45 @@ fn references_field(value: Option<&Value>) -> ApiResult<Vec<RequestReference>> {
         .collect()
 }
 
+/// The body nearly every client sends, `{"schema": "…"}` with at most a
+/// string `schemaType`, read straight into its fields. Any other body
+/// (more fields, other JSON types, a key twice) fails to read as this and
+/// is read by the general path, which gives the same request for this one.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PlainSchemaBody {
+    schema: String,
+    #[serde(rename = "schemaType", default)]
+    schema_type: Option<String>,
+}
+
+fn schema_type(name: Option<String>) -> ApiResult<SchemaType> {
+    match name {
+        None => Ok(SchemaType::Avro),
+        Some(name) => SchemaType::from_name(&name)
+            .ok_or_else(|| ApiError::invalid_schema(format!("Invalid schema type {name}"))),
+    }
+}
+
 /// The body of register, lookup and compatibility requests.
 pub fn schema_request(body: &JsonBody, java_argument: &str) -> ApiResult<SchemaRequest> {
+    match serde_json::from_slice::<PlainSchemaBody>(&body.0) {
+        Ok(plain) => Ok(SchemaRequest {
+            schema: Some(plain.schema),
+            schema_type: schema_type(plain.schema_type)?,
+            references: Vec::new(),
+            metadata: None,
+            rule_set: None,
+            version: None,
+            id: None,
+        }),
+        Err(_) => any_schema_request(body, java_argument),
+    }
+}
+
+fn any_schema_request(body: &JsonBody, java_argument: &str) -> ApiResult<SchemaRequest> {
     let map = body.object(java_argument, "RegisterSchemaRequest")?;
-    let schema_type = match text_field(map.get("schemaType"))? {
-        None => SchemaType::Avro,
-        Some(name) => SchemaType::from_name(&name)
-            .ok_or_else(|| ApiError::invalid_schema(format!("Invalid schema type {name}")))?,
-    };
+    let schema_type = schema_type(text_field(map.get("schemaType"))?)?;
     Ok(SchemaRequest {
         schema: text_field(map.get("schema"))?,
         schema_type,
@@ -247,4 +279,42 @@ pub fn schema_request(body: &JsonBody, java_argument: &str) -> ApiResult<SchemaR
         version: int_field(map.get("version"))?,
         id: int_field(map.get("id"))?,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use axum::body::Bytes;
+
+    use super::{any_schema_request, schema_request, JsonBody};
+
+    /// What the plain reading accepts, the general reading reads the same;
+    /// what it refuses falls through to the general reading.
+    #[test]
+    fn plain_bodies_read_as_the_general_reading_reads_them() {
+        for text in [
+            r#"{"schema":"\"string\""}"#,
+            r#" {"schema": "{\"type\":\"int\"}", "schemaType": "AVRO"} "#,
+            r#"{"schemaType":"json","schema":"{}"}"#,
+            r#"{"schema":"","schemaType":null}"#,
+            r#"{"schema":"x","schemaType":"XML"}"#,
+            r#"{"schema":"x","schema":"y"}"#,
+            r#"{"schema":"x","version":2}"#,
+            r#"{"schema":1}"#,
+            r#"{"schema":null}"#,
+            "",
+        ] {
+            let body = JsonBody(Bytes::from(text));
+            let (fast, general) = (
+                schema_request(&body, "arg"),
+                any_schema_request(&body, "arg"),
+            );
+            match (fast, general) {
+                (Ok(fast), Ok(general)) => assert_eq!(fast, general, "{text}"),
+                (Err(fast), Err(general)) => {
+                    assert_eq!(format!("{fast:?}"), format!("{general:?}"), "{text}")
+                }
+                (fast, general) => panic!("{text}: {fast:?} vs {general:?}"),
+            }
+        }
+    }
 }

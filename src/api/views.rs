@@ -1,19 +1,14 @@
 //! The JSON shapes of Confluent 7.9's responses (spec §1.1, §1.4, §1.5):
 //! `schemaType` only when not AVRO, empty parts omitted.
 
+use serde::Serialize;
 use serde_json::{Map, Value};
 use treaty_compat::SchemaType;
 
-use crate::registry::{RegisterOutcome, SchemaContent, VersionView};
+use crate::registry::{Reference, RegisterOutcome, SchemaContent, VersionView};
 
-fn insert_content_parts(
-    map: &mut Map<String, Value>,
-    content: &SchemaContent,
-    with_schema_type: bool,
-) {
-    if with_schema_type && content.schema_type != SchemaType::Avro {
-        map.insert("schemaType".into(), content.schema_type.as_str().into());
-    }
+/// The parts after `schema` in `SchemaString` and the long register answer.
+fn insert_content_parts(map: &mut Map<String, Value>, content: &SchemaContent) {
     if !content.references.is_empty() {
         let references = serde_json::to_value(&content.references).expect("references serialise");
         map.insert("references".into(), references);
@@ -26,16 +21,38 @@ fn insert_content_parts(
     }
 }
 
-/// `Schema`: GET version, lookup, `/schemas` items; `text` is the schema
-/// in the requested output format.
-pub fn schema(view: &VersionView, text: String) -> Value {
-    let mut map = Map::new();
-    map.insert("subject".into(), view.subject.clone().into());
-    map.insert("version".into(), view.version.into());
-    map.insert("id".into(), view.id.into());
-    insert_content_parts(&mut map, &view.content, true);
-    map.insert("schema".into(), text.into());
-    Value::Object(map)
+/// `Schema`: GET version, lookup, `/schemas` items. Serialised straight
+/// from the version it shows (these answer every producer's lookup).
+#[derive(Serialize)]
+pub struct SchemaView<'a> {
+    subject: &'a str,
+    version: i32,
+    id: i32,
+    #[serde(rename = "schemaType", skip_serializing_if = "Option::is_none")]
+    schema_type: Option<&'static str>,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    references: &'a [Reference],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    metadata: Option<&'a Value>,
+    #[serde(rename = "ruleSet", skip_serializing_if = "Option::is_none")]
+    rule_set: Option<&'a Value>,
+    schema: String,
+}
+
+/// `text` is the schema in the requested output format.
+pub fn schema(view: &VersionView, text: String) -> SchemaView<'_> {
+    let content = &view.content;
+    SchemaView {
+        subject: &view.subject,
+        version: view.version,
+        id: view.id,
+        schema_type: (content.schema_type != SchemaType::Avro)
+            .then(|| content.schema_type.as_str()),
+        references: &content.references,
+        metadata: content.metadata.as_deref(),
+        rule_set: content.rule_set.as_deref(),
+        schema: text,
+    }
 }
 
 /// `SchemaString`: GET `/schemas/ids/{id}`.
@@ -45,7 +62,7 @@ pub fn schema_string(content: &SchemaContent, text: String, max_id: Option<i32>)
         map.insert("schemaType".into(), content.schema_type.as_str().into());
     }
     map.insert("schema".into(), text.into());
-    insert_content_parts(&mut map, content, false);
+    insert_content_parts(&mut map, content);
     if let Some(max_id) = max_id {
         map.insert("maxId".into(), max_id.into());
     }
@@ -63,7 +80,7 @@ pub fn registered(outcome: &RegisterOutcome) -> Value {
             map.insert("schemaType".into(), content.schema_type.as_str().into());
         }
         map.insert("schema".into(), content.schema.clone().into());
-        insert_content_parts(&mut map, content, false);
+        insert_content_parts(&mut map, content);
     }
     Value::Object(map)
 }

@@ -126,3 +126,59 @@ fn raw_schema_of_a_version_is_not_json_quoted() {
         serde_json::from_str::<serde_json::Value>(schema).unwrap()
     );
 }
+
+/// Confluent's `Schema` fields in Confluent's order, every optional part
+/// present, from each route that answers with one.
+#[test]
+fn schema_answers_keep_confluent_field_order() {
+    let server = Server::start();
+    server.post(
+        "/subjects/dep/versions",
+        &json!({"schemaType": "JSON", "schema": "{\"type\":\"string\"}"}).to_string(),
+    );
+    let body = json!({
+        "schemaType": "JSON",
+        "schema": "{\"$ref\":\"dep.json\"}",
+        "references": [{"name": "dep.json", "subject": "dep", "version": 1}],
+        "metadata": {"properties": {"owner": "a"}},
+        "ruleSet": {"domainRules": []}
+    });
+    assert_eq!(
+        server
+            .post("/subjects/s/versions", &body.to_string())
+            .status,
+        200
+    );
+    let order = [
+        "subject",
+        "version",
+        "id",
+        "schemaType",
+        "references",
+        "metadata",
+        "ruleSet",
+        "schema",
+    ];
+    for reply in [
+        server.get("/subjects/s/versions/1"),
+        server.get("/subjects/s/versions/latest"),
+        server.post("/subjects/s", &body.to_string()),
+    ] {
+        let keys: Vec<&str> = reply
+            .body
+            .as_object()
+            .expect("an object")
+            .keys()
+            .map(String::as_str)
+            .collect();
+        assert_eq!(keys, order, "{}", reply.body);
+    }
+    let listed = server.get("/schemas?subjectPrefix=s");
+    let keys: Vec<&str> = listed.body[0]
+        .as_object()
+        .expect("an object")
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(keys, order);
+}
