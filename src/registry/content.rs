@@ -3,7 +3,6 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use md5::{Digest, Md5};
 use serde_json::{Map, Value};
 use treaty_compat::SchemaType;
 
@@ -71,25 +70,31 @@ impl SchemaContent {
         self.digest(lookup_metadata(self.metadata.as_deref()).as_ref())
     }
 
+    /// BLAKE3 where Confluent uses MD5: the fingerprint never leaves the
+    /// process, only equality matters, and BLAKE3 is both several times
+    /// faster (every stored version is hashed at startup) and
+    /// collision-resistant (crafted MD5 collisions would share an id).
     fn digest(&self, metadata: Option<&Value>) -> Fingerprint {
-        let mut md5 = Md5::new();
-        md5.update(self.schema_type.as_str());
-        md5.update([0]);
-        md5.update(&self.schema);
+        let mut hasher = blake3::Hasher::new();
+        hasher.update(self.schema_type.as_str().as_bytes());
+        hasher.update(&[0]);
+        hasher.update(self.schema.as_bytes());
         for reference in &self.references {
-            md5.update([1]);
-            md5.update(&reference.name);
-            md5.update([0]);
-            md5.update(&reference.subject);
-            md5.update(reference.version.to_be_bytes());
+            hasher.update(&[1]);
+            hasher.update(reference.name.as_bytes());
+            hasher.update(&[0]);
+            hasher.update(reference.subject.as_bytes());
+            hasher.update(&reference.version.to_be_bytes());
         }
         for (marker, part) in [(2u8, metadata), (3, self.rule_set.as_deref())] {
             if let Some(part) = part {
-                md5.update([marker]);
-                md5.update(part.to_string());
+                hasher.update(&[marker]);
+                hasher.update(part.to_string().as_bytes());
             }
         }
-        md5.finalize().into()
+        let mut fingerprint = [0; 16];
+        fingerprint.copy_from_slice(&hasher.finalize().as_bytes()[..16]);
+        fingerprint
     }
 }
 

@@ -70,7 +70,7 @@ pub struct Context {
     pub max_id: i32,
 }
 
-/// Fingerprints are MD5 digests, uniform already: their first bytes serve
+/// Fingerprints are BLAKE3 digests, uniform already: their first bytes serve
 /// as the hash, no need to hash them again.
 #[derive(Default)]
 pub struct DigestHasher(u64);
