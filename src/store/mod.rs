@@ -71,7 +71,7 @@ impl Store {
     /// over undecoded when the caller's thread is waiting for one, so both
     /// cores stay busy whichever side is slower.
     pub fn replay(&self, mut apply: impl FnMut(Record)) -> Result<(), StoreError> {
-        let (batches, received) = std::sync::mpsc::sync_channel(4);
+        let (batches, received) = std::sync::mpsc::sync_channel(16);
         // Set while the replaying thread waits for a batch.
         let waiting = &AtomicBool::new(false);
         std::thread::scope(|scope| {
@@ -122,7 +122,7 @@ impl Store {
     /// Reads every stored key and value, in batches handed to `send`
     /// (which answers whether to go on).
     fn read_all(&self, mut send: impl FnMut(Vec<RawRecord>) -> bool) -> Result<(), StoreError> {
-        const BATCH: usize = 4096;
+        const BATCH: usize = 1024;
         let cf = self.records_cf();
         let mut batch = Vec::with_capacity(BATCH);
         // One sequential pass: read ahead, and keep the block cache for
