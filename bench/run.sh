@@ -129,9 +129,15 @@ stop_treaty
 
 log "startup on $((subjects * versions)) versions"
 start_treaty "$data"
+first_ms=$startup_ms first_cpu_ms=$startup_cpu_ms first_writes_ms=$writes_ms
+log "first start: ready in ${first_ms} ms (${first_cpu_ms} ms CPU), for writes in ${first_writes_ms} ms"
+# A restart of the same data dir right after: the first start after loading
+# pays more for fresh memory on this VM (see BENCHMARKS.md), so both count.
+stop_treaty
+start_treaty "$data"
 rss_start=$(rss_kib "$treaty_pid")
 hwm_start=$(hwm_kib "$treaty_pid")
-log "ready in ${startup_ms} ms (${startup_cpu_ms} ms CPU), for writes in ${writes_ms} ms, VmRSS $((rss_start / 1024)) MiB (peak $((hwm_start / 1024)) MiB)"
+log "restart: ready in ${startup_ms} ms (${startup_cpu_ms} ms CPU), for writes in ${writes_ms} ms, VmRSS $((rss_start / 1024)) MiB (peak $((hwm_start / 1024)) MiB)"
 
 # The bytes treaty answers for one representative request of each path:
 # the baseline serves exactly these.
@@ -232,7 +238,8 @@ table="$work/table.md"
             "$errors" "$target" "$ok"
     done
     total=$((subjects * versions))
-    startup_ok=$([ "$startup_ms" -le 3000 ] && echo pass || echo FAIL)
+    startup_ok=$([ "$first_ms" -le 3000 ] && echo pass || echo FAIL)
+    restart_ok=$([ "$startup_ms" -le 3000 ] && echo pass || echo FAIL)
     per_version=$(awk -v r="$rss_start" -v e="$empty_rss" -v n="$total" 'BEGIN { printf "%.0f", (r - e) * 1024 / n }')
     growth=$((rss_after_long - rss_before_long))
     per_request=$(awk -v g="$growth" -v n="$long_requests" 'BEGIN { printf "%.3f", g * 1024 / n }')
@@ -240,8 +247,9 @@ table="$work/table.md"
     echo
     echo "| startup and memory | value | target | result |"
     echo "|---|---:|---|---|"
-    echo "| 5. startup, $total versions ($subjects subjects x $versions): process start to GET / answering | ${startup_ms} ms (CPU ${startup_cpu_ms} ms) | <= 3000 ms | $startup_ok |"
-    echo "| startup, process start to ready for writes (the staged copy of the index made) | ${writes_ms} ms | reported | - |"
+    echo "| 5. startup, $total versions ($subjects subjects x $versions): process start to GET / answering, first start after loading | ${first_ms} ms (CPU ${first_cpu_ms} ms) | <= 3000 ms | $startup_ok |"
+    echo "| 5. the same, restarted right after | ${startup_ms} ms (CPU ${startup_cpu_ms} ms) | <= 3000 ms | $restart_ok |"
+    echo "| process start to ready for writes (the staged copy of the index made): first start / restart | ${first_writes_ms} ms / ${writes_ms} ms | reported | - |"
     echo "| VmRSS after startup, staged copy included (peak during load) | $((rss_start / 1024)) MiB ($((hwm_start / 1024)) MiB) | reported | - |"
     echo "| VmRSS of an empty registry | $((empty_rss / 1024)) MiB | reported | - |"
     echo "| memory per stored version ((RSS - empty RSS) / versions) | ${per_version} B | reported | - |"

@@ -2,18 +2,18 @@
 
 use std::sync::Arc;
 
-use axum::extract::State;
+use axum::extract::{RawQuery, State};
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::Router;
 
 use super::body::{schema_request, JsonBody};
 use super::error::ApiResult;
-use super::negotiate::{json_response, raw_response};
+use super::negotiate::{json_bytes, json_response, raw_response};
 use super::params::Params;
 use super::path::{self, PathParams};
 use super::views;
-use crate::registry::{Registry, SubjectFilter};
+use crate::registry::{Registry, SubjectFilter, ALL_CONTEXTS};
 
 pub fn routes() -> Router<Arc<Registry>> {
     Router::new()
@@ -48,9 +48,15 @@ fn filter(params: &Params) -> SubjectFilter {
 
 async fn list_subjects(
     State(registry): State<Arc<Registry>>,
+    RawQuery(query): RawQuery,
     params: Params,
 ) -> ApiResult<Response> {
-    let prefix = params.get("subjectPrefix").unwrap_or(":*:");
+    if query.is_none() {
+        return Ok(raw_response(
+            registry.all_subjects_answer(|names| json_bytes(&names)),
+        ));
+    }
+    let prefix = params.get("subjectPrefix").unwrap_or(ALL_CONTEXTS);
     let page = params.page()?;
     let subjects = registry.subjects(prefix, filter(&params));
     Ok(json_response(&page.apply(subjects, None)))

@@ -31,7 +31,7 @@ use crate::store::Store;
 pub use compatibility::CompatibilityTarget;
 pub use content::{sorted_metadata, SchemaContent};
 pub use error::{RegistryError, Result};
-pub use queries::{SubjectFilter, VersionSpec, VersionView};
+pub use queries::{SubjectFilter, VersionSpec, VersionView, ALL_CONTEXTS};
 pub use records::Reference;
 pub use register::{RegisterOutcome, RequestReference, SchemaRequest};
 pub use settings::{Mode, PROTOBUF_WIRE_RULES};
@@ -57,6 +57,8 @@ pub struct Registry {
     /// Held by the one request that is committing the queue.
     committer: tokio::sync::Mutex<()>,
     store: Arc<Store>,
+    /// The bytes of `GET /subjects` and the state generation they show.
+    all_subjects_answer: Mutex<Option<(u64, bytes::Bytes)>>,
     /// Parsed schemas by (context, id): an id never changes meaning, so a
     /// parse is reused by every later compatibility check.
     parsed: Mutex<HashMap<(String, i32), Arc<ParsedSchema>>>,
@@ -84,6 +86,7 @@ impl Registry {
             queue: Mutex::new(Vec::new()),
             committer: tokio::sync::Mutex::new(()),
             store: Arc::new(store),
+            all_subjects_answer: Mutex::new(None),
             parsed: Mutex::new(HashMap::new()),
             avro_validate_defaults: false,
         })

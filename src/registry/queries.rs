@@ -8,7 +8,7 @@ use super::content::SchemaContent;
 use super::references;
 use super::state::{IdEntry, State, Subject, Version};
 use super::subject::{QualifiedSubject, DEFAULT_CONTEXT};
-use super::{Registry, RegistryError, Result};
+use super::{lock, Registry, RegistryError, Result};
 
 /// One subject-version, as the API returns it.
 #[derive(Clone, Debug)]
@@ -84,10 +84,13 @@ impl SubjectFilter {
     }
 }
 
+/// The subject prefix that matches every subject of every context.
+pub const ALL_CONTEXTS: &str = ":*:";
+
 /// Whether `name` starts with `prefix` in Confluent's context-aware sense:
 /// `:*:` matches every context, a bare prefix the default context only.
 fn matches_prefix(name: &str, prefix: &str) -> bool {
-    if let Some(rest) = prefix.strip_prefix(":*:") {
+    if let Some(rest) = prefix.strip_prefix(ALL_CONTEXTS) {
         return QualifiedSubject::parse(name).name.starts_with(rest);
     }
     let subject = QualifiedSubject::parse(name);
@@ -204,12 +207,9 @@ impl State {
     }
 }
 
-impl Registry {
-    /// `GET /subjects`.
-    pub fn subjects(&self, prefix: &str, filter: SubjectFilter) -> Vec<String> {
-        let state = self.state();
-        state
-            .subjects()
+impl State {
+    fn subject_names(&self, prefix: &str, filter: SubjectFilter) -> Vec<String> {
+        self.subjects()
             .filter(|(name, _)| matches_prefix(name, prefix))
             .filter(|(_, subject)| match filter {
                 SubjectFilter::Live => subject.has_live_versions(),
@@ -218,6 +218,29 @@ impl Registry {
             })
             .map(|(name, _)| name.to_owned())
             .collect()
+    }
+}
+
+impl Registry {
+    /// `GET /subjects`.
+    pub fn subjects(&self, prefix: &str, filter: SubjectFilter) -> Vec<String> {
+        self.state().subject_names(prefix, filter)
+    }
+
+    /// `GET /subjects` without parameters (every live subject of every
+    /// context): `render` makes the answer's bytes once per state of the
+    /// registry; until the next write, later requests share them.
+    pub fn all_subjects_answer(&self, render: impl FnOnce(Vec<String>) -> Bytes) -> Bytes {
+        let state = self.state();
+        let mut cached = lock(&self.all_subjects_answer);
+        match &*cached {
+            Some((generation, answer)) if *generation == state.generation => answer.clone(),
+            _ => {
+                let answer = render(state.subject_names(ALL_CONTEXTS, SubjectFilter::Live));
+                *cached = Some((state.generation, answer.clone()));
+                answer
+            }
+        }
     }
 
     /// `GET /subjects/{s}/versions`: 40401 unless the subject (for an

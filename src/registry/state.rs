@@ -104,6 +104,9 @@ pub struct State {
     /// `None` is the global config; values are in GET shape.
     pub configs: HashMap<Option<String>, Value>,
     pub modes: HashMap<Option<String>, String>,
+    /// Counts the records applied: answers rendered from one state are
+    /// good while it has not moved.
+    pub generation: u64,
 }
 
 impl State {
@@ -123,6 +126,7 @@ impl State {
     }
 
     pub fn apply(&mut self, record: Record) {
+        self.generation += 1;
         match record {
             Record::Schema(subject, version, value) => {
                 self.remove_version(&subject, version);

@@ -182,3 +182,29 @@ fn schema_answers_keep_confluent_field_order() {
         .collect();
     assert_eq!(keys, order);
 }
+
+/// `GET /subjects` without a query is rendered once per state: every write
+/// that changes the list shows at once, and it matches the answer the
+/// general path gives (forced here by an explicit default prefix).
+#[test]
+fn the_cached_subject_list_follows_every_write() {
+    let server = Server::start();
+    let check = |expected: serde_json::Value| {
+        let plain = server.get("/subjects");
+        assert_eq!(plain.body, expected);
+        assert_eq!(plain.body, server.get("/subjects?subjectPrefix=:*:").body);
+    };
+    check(json!([]));
+    server.register("b", "\"string\"");
+    check(json!(["b"]));
+    server.register("a", "\"int\"");
+    server.register(":.ctx:c", "\"long\"");
+    check(json!([":.ctx:c", "a", "b"]));
+    assert_eq!(server.delete("/subjects/b").status, 200);
+    check(json!([":.ctx:c", "a"]));
+    server.register("b", "\"bytes\"");
+    check(json!([":.ctx:c", "a", "b"]));
+    server.delete("/subjects/a");
+    server.delete("/subjects/a?permanent=true");
+    check(json!([":.ctx:c", "b"]));
+}
