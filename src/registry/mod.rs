@@ -103,7 +103,7 @@ impl Registry {
     pub fn stage(&self) {
         let mut staged = self.staged.blocking_lock();
         if staged.is_none() {
-            *staged = Some(self.state().clone());
+            *staged = Some(self.state().clone().planning_writes());
         }
     }
 
@@ -124,7 +124,7 @@ impl Registry {
     async fn write<T>(&self, plan: impl FnOnce(&State) -> Result<(Vec<Record>, T)>) -> Result<T> {
         let (answer, mut done) = {
             let mut staged = self.staged.lock().await;
-            let staged = staged.get_or_insert_with(|| self.state().clone());
+            let staged = staged.get_or_insert_with(|| self.state().clone().planning_writes());
             let (records, answer) = plan(staged)?;
             if records.is_empty() {
                 return Ok(answer);
@@ -186,7 +186,7 @@ impl Registry {
                 for commit in batch.into_iter().chain(planned_on_top) {
                     let _ = commit.done.send(Err(RegistryError::Store(error.0.clone())));
                 }
-                *staged = Some(self.state().clone());
+                *staged = Some(self.state().clone().planning_writes());
             }
         }
     }

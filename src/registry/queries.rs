@@ -307,7 +307,10 @@ impl Registry {
         let (_, entry) = state
             .locate_id(id, subject)
             .ok_or(RegistryError::SchemaIdNotFound(id))?;
-        Ok(entry.answer.get_or_init(|| render(&entry.content)).clone())
+        let answer = entry
+            .answer
+            .get_or_init(|| Box::new(render(&entry.content)));
+        Ok(Bytes::clone(answer))
     }
 
     /// `GET /schemas/ids/{id}/versions`: the subject-versions holding `id`,

@@ -59,13 +59,16 @@ pub struct IdEntry {
     pub holders: Vec<(Arc<str>, i32)>,
     /// The bytes of `GET /schemas/ids/{id}`, rendered on the first request
     /// for them: an id's content never changes while the id exists.
-    pub answer: OnceLock<Bytes>,
+    /// Boxed: most ids are never fetched, and a million are held.
+    pub answer: OnceLock<Box<Bytes>>,
 }
 
 /// Ids are allocated per context.
 #[derive(Clone, Debug, Default)]
 pub struct Context {
     pub ids: BTreeMap<i32, IdEntry>,
+    /// Only in a state that plans writes ([`State::planning_writes`]):
+    /// reads never need it, so the published state goes without.
     pub by_fingerprint: HashMap<Fingerprint, i32, BuildHasherDefault<DigestHasher>>,
     pub max_id: i32,
 }
@@ -104,6 +107,8 @@ pub struct State {
     /// `None` is the global config; values are in GET shape.
     pub configs: HashMap<Option<String>, Value>,
     pub modes: HashMap<Option<String>, String>,
+    /// Whether `by_fingerprint` is kept.
+    plans_writes: bool,
     /// Counts the records applied: answers rendered from one state are
     /// good while it has not moved.
     pub generation: u64,
@@ -119,6 +124,22 @@ impl State {
         self.subject_names
             .iter()
             .map(|name| (&**name, &self.subjects[name]))
+    }
+
+    /// This state, able to plan writes: each content's first id found by
+    /// fingerprint (the lowest id, where IMPORT bound one content to several).
+    pub fn planning_writes(mut self) -> Self {
+        for context in self.contexts.values_mut() {
+            context.by_fingerprint.clear();
+            for (id, entry) in &context.ids {
+                context
+                    .by_fingerprint
+                    .entry(entry.fingerprint)
+                    .or_insert(*id);
+            }
+        }
+        self.plans_writes = true;
+        self
     }
 
     pub fn context(&self, name: &str) -> Option<&Context> {
@@ -191,7 +212,9 @@ impl State {
         });
         entry.holders.push((Arc::clone(&name), version));
         let (content, fingerprint) = (Arc::clone(&entry.content), entry.fingerprint);
-        context.by_fingerprint.entry(fingerprint).or_insert(id);
+        if self.plans_writes {
+            context.by_fingerprint.entry(fingerprint).or_insert(id);
+        }
         let versions = &mut self
             .subjects
             .get_mut(&name)

@@ -38,4 +38,14 @@ fn everything_survives_a_restart() {
         5,
         "ids 1-4 were handed out before the restart"
     );
+    assert_eq!(
+        server.register("a-copy", &record("R", &[("x", "int")])),
+        1,
+        "content registered before the restart keeps its id in a new subject"
+    );
+    assert_eq!(
+        server.register("b-copy", "\"string\""),
+        2,
+        "also content only a soft-deleted version holds"
+    );
 }
