@@ -180,14 +180,30 @@ impl State {
             metadata: request.metadata.clone().map(Box::new),
             rule_set: request.rule_set.clone().map(Box::new),
         };
-        let exact = as_sent.fingerprint();
-        self.subject(subject)?
-            .versions
-            .iter()
-            .rev()
-            .filter(|(_, v)| include_deleted || !v.deleted)
-            .find(|(_, v)| v.fingerprint == exact)
-            .map(|(number, v)| VersionView::new(subject, *number, v))
+        let (number, version) = self
+            .subject(subject)?
+            .newest_with(as_sent.fingerprint(), include_deleted)?;
+        Some(VersionView::new(subject, number, version))
+    }
+
+    /// The version of `subject` a lookup of `request` finds: by its text as
+    /// sent where that is enough, else by the parse of it.
+    fn find_requested(
+        &self,
+        subject: &QualifiedSubject,
+        request: &SchemaRequest,
+        normalize: bool,
+        include_deleted: bool,
+        latest_only: bool,
+    ) -> Result<Option<VersionView>> {
+        let name = subject.to_string();
+        if !normalize && !latest_only {
+            if let Some(found) = self.find_as_sent(&name, request, include_deleted) {
+                return Ok(Some(found));
+            }
+        }
+        let prepared = self.prepare(subject, request, normalize, None)?;
+        Ok(self.find_version(&name, &prepared.content, include_deleted, latest_only))
     }
 
     /// The version of `subject` a lookup of `content` finds (live only, or
@@ -208,18 +224,18 @@ impl State {
                 .filter(|(number, v)| content.can_look_up(&v.content, *number))
                 .map(|(number, v)| VersionView::new(subject, number, v));
         }
-        let exact = content.fingerprint();
-        let candidates = || {
-            entry
-                .versions
-                .iter()
-                .rev()
-                .filter(|(_, v)| include_deleted || !v.deleted)
-        };
-        candidates()
-            .find(|(_, v)| v.fingerprint == exact)
-            .or_else(|| candidates().find(|(n, v)| content.can_look_up(&v.content, **n)))
-            .map(|(number, v)| VersionView::new(subject, *number, v))
+        entry
+            .newest_with(content.fingerprint(), include_deleted)
+            .or_else(|| {
+                entry
+                    .versions
+                    .iter()
+                    .rev()
+                    .filter(|(_, v)| include_deleted || !v.deleted)
+                    .find(|(n, v)| content.can_look_up(&v.content, **n))
+                    .map(|(n, v)| (*n, v))
+            })
+            .map(|(number, v)| VersionView::new(subject, number, v))
     }
 }
 
@@ -312,19 +328,10 @@ impl Registry {
             return Ok(None);
         }
         let requested = request.requested_version();
-        let name = subject.to_string();
-        let as_sent = (!normalize && requested != -1)
-            .then(|| state.find_as_sent(&name, request, false))
-            .flatten();
-        let found = match as_sent {
-            Some(found) => found,
-            None => {
-                let prepared = state.prepare(subject, request, normalize, None)?;
-                match state.find_version(&name, &prepared.content, false, requested == -1) {
-                    Some(found) => found,
-                    None => return Ok(None),
-                }
-            }
+        let Some(found) =
+            state.find_requested(subject, request, normalize, false, requested == -1)?
+        else {
+            return Ok(None);
         };
         let outcome = if requested == 0 || requested == -1 {
             let same_id = request.explicit_id().is_none_or(|id| id == found.id);
@@ -566,13 +573,6 @@ impl Registry {
         if !request.has_schema() {
             return Ok(None);
         }
-        let name = subject.to_string();
-        if !normalize {
-            if let Some(found) = state.find_as_sent(&name, request, include_deleted) {
-                return Ok(Some(found));
-            }
-        }
-        let prepared = state.prepare(subject, request, normalize, None)?;
-        Ok(state.find_version(&name, &prepared.content, include_deleted, false))
+        state.find_requested(subject, request, normalize, include_deleted, false)
     }
 }

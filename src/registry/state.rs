@@ -40,6 +40,20 @@ impl Subject {
         self.live_versions().next_back()
     }
 
+    /// The newest version with this fingerprint (soft-deleted ones too
+    /// with `include_deleted`).
+    pub fn newest_with(
+        &self,
+        fingerprint: Fingerprint,
+        include_deleted: bool,
+    ) -> Option<(i32, &Version)> {
+        self.versions
+            .iter()
+            .rev()
+            .find(|(_, v)| (include_deleted || !v.deleted) && v.fingerprint == fingerprint)
+            .map(|(n, v)| (*n, v))
+    }
+
     pub fn has_live_versions(&self) -> bool {
         self.latest_live().is_some()
     }
