@@ -103,13 +103,18 @@ impl Registry {
     pub fn stage(&self) {
         let mut staged = self.staged.blocking_lock();
         if staged.is_none() {
-            *staged = Some(self.state().clone().planning_writes());
+            *staged = Some(self.staged_copy());
         }
     }
 
     /// At a graceful stop: leaves the store quick to open again.
     pub fn flush(&self) -> Result<()> {
         self.store.flush().map_err(|e| RegistryError::Store(e.0))
+    }
+
+    /// A copy of the published state to plan writes against.
+    fn staged_copy(&self) -> State {
+        self.state().clone().planning_writes()
     }
 
     fn state(&self) -> RwLockReadGuard<'_, State> {
@@ -124,7 +129,7 @@ impl Registry {
     async fn write<T>(&self, plan: impl FnOnce(&State) -> Result<(Vec<Record>, T)>) -> Result<T> {
         let (answer, mut done) = {
             let mut staged = self.staged.lock().await;
-            let staged = staged.get_or_insert_with(|| self.state().clone().planning_writes());
+            let staged = staged.get_or_insert_with(|| self.staged_copy());
             let (records, answer) = plan(staged)?;
             if records.is_empty() {
                 return Ok(answer);
@@ -186,7 +191,7 @@ impl Registry {
                 for commit in batch.into_iter().chain(planned_on_top) {
                     let _ = commit.done.send(Err(RegistryError::Store(error.0.clone())));
                 }
-                *staged = Some(self.state().clone().planning_writes());
+                *staged = Some(self.staged_copy());
             }
         }
     }
