@@ -35,6 +35,7 @@ pub use queries::{SubjectFilter, VersionSpec, VersionView, ALL_CONTEXTS};
 pub use records::Reference;
 pub use register::{RegisterOutcome, RequestReference, SchemaRequest};
 pub use settings::{Mode, PROTOBUF_WIRE_RULES};
+use state::Prepared;
 pub use state::State;
 pub use subject::{QualifiedSubject, DEFAULT_CONTEXT};
 
@@ -78,7 +79,7 @@ impl Registry {
     pub fn open(store: Store) -> Result<Self> {
         let mut state = State::default();
         store
-            .replay(|record| state.apply(record))
+            .replay(Prepared::from, |prepared| state.apply_prepared(prepared))
             .map_err(|e| RegistryError::Store(e.0))?;
         Ok(Self {
             staged: tokio::sync::Mutex::new(None),

@@ -10,7 +10,7 @@ use bytes::Bytes;
 use serde_json::Value;
 
 use super::content::{Fingerprint, SchemaContent};
-use super::records::Record;
+use super::records::{Record, SchemaValue};
 use super::subject::QualifiedSubject;
 
 #[derive(Clone, Debug)]
@@ -108,6 +108,46 @@ impl Hasher for DigestHasher {
     }
 }
 
+/// A record made ready to apply: what needs no state (a version's content
+/// and its fingerprint) done already, so that replay can do it on another
+/// thread than the one applying.
+pub enum Prepared {
+    Version(String, i32, Option<PreparedVersion>),
+    /// Boxed: rare (configs, modes, markers), and a record is large.
+    Other(Box<Record>),
+}
+
+pub struct PreparedVersion {
+    id: i32,
+    deleted: bool,
+    content: Arc<SchemaContent>,
+    fingerprint: Fingerprint,
+}
+
+impl PreparedVersion {
+    fn new(value: SchemaValue) -> Self {
+        let (id, deleted) = (value.id, value.deleted);
+        let content = SchemaContent::from_value(value);
+        Self {
+            id,
+            deleted,
+            fingerprint: content.fingerprint(),
+            content: Arc::new(content),
+        }
+    }
+}
+
+impl From<Record> for Prepared {
+    fn from(record: Record) -> Self {
+        match record {
+            Record::Schema(subject, version, value) => {
+                Prepared::Version(subject, version, value.map(PreparedVersion::new))
+            }
+            other => Prepared::Other(Box::new(other)),
+        }
+    }
+}
+
 #[derive(Clone, Debug, Default)]
 pub struct State {
     /// By storage name (`name` or `:.ctx:name`); version holders share the
@@ -161,15 +201,23 @@ impl State {
     }
 
     pub fn apply(&mut self, record: Record) {
+        self.apply_prepared(Prepared::from(record));
+    }
+
+    pub fn apply_prepared(&mut self, prepared: Prepared) {
         self.generation += 1;
+        match prepared {
+            Prepared::Version(subject, version, value) => {
+                self.replace_version(subject, version, value)
+            }
+            Prepared::Other(record) => self.apply_other(*record),
+        }
+    }
+
+    fn apply_other(&mut self, record: Record) {
         match record {
             Record::Schema(subject, version, value) => {
-                self.remove_version(&subject, version);
-                if let Some(value) = value {
-                    let (id, deleted) = (value.id, value.deleted);
-                    let content = SchemaContent::from_value(value);
-                    self.insert_version(subject, version, id, deleted, content);
-                }
+                self.replace_version(subject, version, value.map(PreparedVersion::new))
             }
             Record::Config(subject, value) => set_or_remove(&mut self.configs, subject, value),
             Record::Mode(subject, value) => {
@@ -193,14 +241,20 @@ impl State {
         }
     }
 
-    fn insert_version(
-        &mut self,
-        subject: String,
-        version: i32,
-        id: i32,
-        deleted: bool,
-        content: SchemaContent,
-    ) {
+    fn replace_version(&mut self, subject: String, version: i32, value: Option<PreparedVersion>) {
+        self.remove_version(&subject, version);
+        if let Some(value) = value {
+            self.insert_version(subject, version, value);
+        }
+    }
+
+    fn insert_version(&mut self, subject: String, version: i32, value: PreparedVersion) {
+        let PreparedVersion {
+            id,
+            deleted,
+            content,
+            fingerprint,
+        } = value;
         let name = match self.subjects.get_key_value(subject.as_str()) {
             Some((name, _)) => Arc::clone(name),
             None => {
@@ -217,11 +271,11 @@ impl State {
         }
         let context = self.contexts.get_mut(context_name).expect("inserted above");
         context.max_id = context.max_id.max(id);
-        let fingerprint = content.fingerprint();
         let entry = context.ids.entry(id).or_insert_with(|| IdEntry {
-            content: Arc::new(content),
+            content,
             fingerprint,
-            holders: Vec::new(),
+            // Most ids have one holder: no room reserved for more.
+            holders: Vec::with_capacity(1),
             answer: OnceLock::new(),
         });
         entry.holders.push((Arc::clone(&name), version));

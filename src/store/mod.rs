@@ -3,12 +3,13 @@
 //! whose WAL is synced before it is acknowledged.
 
 use std::path::Path;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::TryRecvError;
 
 use rocksdb::{Options, WriteBatch, WriteOptions, DB};
 
-use crate::registry::records::{Record, RecordKey};
+use crate::registry::records::Record;
+use replay::RawRecord;
+
+mod replay;
 
 const RECORDS: &str = "records";
 
@@ -33,27 +34,6 @@ impl From<rocksdb::Error> for StoreError {
     }
 }
 
-/// A stored key and value as RocksDB returns them.
-type RawRecord = (Box<[u8]>, Box<[u8]>);
-
-/// What the reading thread hands on: records it decoded, or the raw batch
-/// for the replaying thread to decode.
-enum Batch {
-    Decoded(Result<Vec<Record>, StoreError>),
-    Raw(Vec<RawRecord>),
-}
-
-fn decode(raw: Vec<RawRecord>) -> Result<Vec<Record>, StoreError> {
-    raw.iter()
-        .map(|(key, value)| {
-            let key: RecordKey = serde_json::from_slice(key)
-                .map_err(|e| StoreError(format!("corrupt record key: {e}")))?;
-            Record::decode(key, Some(value))
-                .map_err(|e| StoreError(format!("corrupt record value: {e}")))
-        })
-        .collect()
-}
-
 impl Store {
     pub fn open(dir: &Path) -> Result<Self, StoreError> {
         std::fs::create_dir_all(dir)
@@ -65,63 +45,20 @@ impl Store {
         Ok(Self { db })
     }
 
-    /// Hands every stored record to `apply`, in key order but for subject
-    /// delete markers, which come after the versions they mark. A thread of
-    /// its own reads the store and decodes what it read, but hands a batch
-    /// over undecoded when the caller's thread is waiting for one, so both
-    /// cores stay busy whichever side is slower.
-    pub fn replay(&self, mut apply: impl FnMut(Record)) -> Result<(), StoreError> {
-        let (batches, received) = std::sync::mpsc::sync_channel(16);
-        // Set while the replaying thread waits for a batch.
-        let waiting = &AtomicBool::new(false);
-        std::thread::scope(|scope| {
-            scope.spawn(move || {
-                let outcome = self.read_all(|raw| {
-                    let batch = if waiting.load(Ordering::Acquire) {
-                        Batch::Raw(raw)
-                    } else {
-                        Batch::Decoded(decode(raw))
-                    };
-                    batches.send(batch).is_ok()
-                });
-                if let Err(error) = outcome {
-                    let _ = batches.send(Batch::Decoded(Err(error)));
-                }
-            });
-            let mut markers = Vec::new();
-            loop {
-                let batch = match received.try_recv() {
-                    Ok(batch) => batch,
-                    Err(TryRecvError::Disconnected) => break,
-                    Err(TryRecvError::Empty) => {
-                        waiting.store(true, Ordering::Release);
-                        let batch = received.recv();
-                        waiting.store(false, Ordering::Release);
-                        match batch {
-                            Ok(batch) => batch,
-                            Err(_) => break,
-                        }
-                    }
-                };
-                let records = match batch {
-                    Batch::Raw(raw) => decode(raw)?,
-                    Batch::Decoded(records) => records?,
-                };
-                for record in records {
-                    match record {
-                        Record::DeleteSubject(..) => markers.push(record),
-                        _ => apply(record),
-                    }
-                }
-            }
-            markers.into_iter().for_each(apply);
-            Ok(())
-        })
+    /// Hands every stored record, made ready by `prepare`, to `apply`, in
+    /// key order but for subject delete markers, which come after the
+    /// versions they mark (see [`replay`]).
+    pub fn replay<T: Send>(
+        &self,
+        prepare: impl Fn(Record) -> T + Sync,
+        apply: impl FnMut(T),
+    ) -> Result<(), StoreError> {
+        replay::run(|send| self.read_all(send), prepare, apply)
     }
 
     /// Reads every stored key and value, in batches handed to `send`
     /// (which answers whether to go on).
-    fn read_all(&self, mut send: impl FnMut(Vec<RawRecord>) -> bool) -> Result<(), StoreError> {
+    fn read_all(&self, send: &mut dyn FnMut(Vec<RawRecord>) -> bool) -> Result<(), StoreError> {
         const BATCH: usize = 1024;
         let cf = self.records_cf();
         let mut batch = Vec::with_capacity(BATCH);
@@ -178,7 +115,7 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::Store;
-    use crate::registry::records::{DeleteSubjectValue, Record, SchemaValue};
+    use crate::registry::records::{DeleteSubjectValue, Record, RecordKey, SchemaValue};
 
     fn schema(subject: &str, version: i32) -> Record {
         let value = SchemaValue {
@@ -218,7 +155,9 @@ mod tests {
         store.write(&written).unwrap();
 
         let mut replayed = Vec::new();
-        store.replay(|record| replayed.push(record)).unwrap();
+        store
+            .replay(|record| record, |record| replayed.push(record))
+            .unwrap();
         assert_eq!(replayed.len(), written.len());
         let (versions, markers) = replayed.split_at(replayed.len() - 2);
         assert!(markers
@@ -230,5 +169,32 @@ mod tests {
         let mut expected: Vec<_> = written[2..].to_vec();
         expected.sort_by_key(|r| serde_json::to_vec(&r.key()).unwrap());
         assert_eq!(versions, expected.as_slice());
+    }
+
+    /// A value that does not decode stops the replay with an error naming
+    /// it, wherever it lies: before many batches still to read (the
+    /// reading and decoding threads must stop, not wait for the caller
+    /// forever) or after them.
+    #[test]
+    fn replay_stops_at_a_corrupt_value() {
+        for corrupt in ["s00000", "s19999"] {
+            let dir = tempfile::tempdir().unwrap();
+            let store = Store::open(dir.path()).unwrap();
+            let written: Vec<_> = (0..20_000)
+                .map(|n| schema(&format!("s{n:05}"), 1))
+                .collect();
+            store.write(&written).unwrap();
+            let key = serde_json::to_vec(&RecordKey::schema(corrupt, 1)).unwrap();
+            store
+                .db
+                .put_cf(store.records_cf(), key, b"{not json")
+                .unwrap();
+
+            let mut applied = 0;
+            let outcome = store.replay(|record| record, |_| applied += 1);
+            let error = outcome.expect_err(corrupt).0;
+            assert!(error.starts_with("corrupt record value"), "{error}");
+            assert!(applied < written.len(), "{corrupt}: {applied}");
+        }
     }
 }
