@@ -35,6 +35,21 @@ pub struct ServeArgs {
     tls: crate::tls::TlsArgs,
 }
 
+/// Loading a large store builds hundreds of megabytes of index in a few
+/// seconds. In transparent huge pages each fresh 2 MiB page is zeroed whole
+/// on first touch, and on a VM whose host has taken free memory back that
+/// costs several times what small pages do (a million versions loaded about
+/// a second slower, BENCHMARKS.md). Reads, though, are faster on huge pages
+/// (fewer TLB misses), so they are off only while loading: the copy of the
+/// index made after it, which reads are then served from
+/// ([`Registry::stage`]), gets them.
+fn transparent_huge_pages(on: bool) {
+    #[cfg(target_os = "linux")]
+    if let Err(error) = rustix::thread::disable_transparent_huge_pages(!on) {
+        tracing::debug!(%error, on, "cannot switch transparent huge pages");
+    }
+}
+
 pub fn run(args: ServeArgs) -> Result<(), Box<dyn std::error::Error>> {
     let auth = match &args.auth_file {
         Some(path) => Some(Arc::new(crate::auth::Auth::load(path)?)),
@@ -44,9 +59,11 @@ pub fn run(args: ServeArgs) -> Result<(), Box<dyn std::error::Error>> {
     let store = Store::open(&args.data_dir)
         .map_err(|e| format!("cannot open data dir {}: {e}", args.data_dir.display()))?;
     let loading = std::time::Instant::now();
+    transparent_huge_pages(false);
     let registry = Registry::open(store)
         .map_err(|e| format!("cannot load the registry: {e:?}"))?
         .validating_avro_defaults(args.avro_validate_defaults);
+    transparent_huge_pages(true);
     let registry = Arc::new(registry);
     let staging = Arc::clone(&registry);
     std::thread::spawn(move || {

@@ -21,7 +21,7 @@ mod state;
 mod subject;
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, RwLock, RwLockReadGuard};
+use std::sync::{Arc, Mutex, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use tokio::sync::oneshot;
 use treaty_compat::ParsedSchema;
@@ -100,11 +100,18 @@ impl Registry {
     }
 
     /// Makes the staged copy writes are planned against, if no write has
-    /// made it yet. Blocking: for a thread of its own after startup.
+    /// made it yet. Blocking: for a thread of its own after startup. The
+    /// copy is the one published from then on, and the state as loaded
+    /// becomes the staged one: the two are equal, but the copy's memory was
+    /// allocated after loading, where reads are faster (huge pages, see
+    /// `serve.rs`).
     pub fn stage(&self) {
         let mut staged = self.staged.blocking_lock();
         if staged.is_none() {
-            *staged = Some(self.staged_copy());
+            let copy = self.state().clone();
+            // No write can publish meanwhile: writes wait for `staged`.
+            let loaded = std::mem::replace(&mut *self.publish(), copy);
+            *staged = Some(loaded.planning_writes());
         }
     }
 
@@ -116,6 +123,12 @@ impl Registry {
     /// A copy of the published state to plan writes against.
     fn staged_copy(&self) -> State {
         self.state().clone().planning_writes()
+    }
+
+    fn publish(&self) -> RwLockWriteGuard<'_, State> {
+        self.published
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     fn state(&self) -> RwLockReadGuard<'_, State> {
@@ -176,7 +189,7 @@ impl Registry {
                 .unwrap_or_else(|e| Err(crate::store::StoreError(e.to_string())));
         match persisted {
             Ok(records) => {
-                let mut published = self.published.write().unwrap_or_else(|p| p.into_inner());
+                let mut published = self.publish();
                 for record in records {
                     published.apply(record);
                 }
