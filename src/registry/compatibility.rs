@@ -101,16 +101,15 @@ impl Registry {
             group.and_then(|g| c.metadata.as_deref()?.get("properties")?.get(g).cloned())
         };
         let wanted = group_value(content);
-        let versions: Vec<(i32, &Version)> = entry
+        let mut in_group = entry
             .live_versions()
-            .filter(|(_, v)| group.is_none() || group_value(&v.content) == wanted)
-            .collect();
-        let versions = if level.is_transitive() {
-            &versions[..]
+            .filter(|(_, v)| group.is_none() || group_value(&v.content) == wanted);
+        let versions: Vec<(i32, &Version)> = if level.is_transitive() {
+            in_group.collect()
         } else {
-            &versions[versions.len().saturating_sub(1)..]
+            in_group.next_back().into_iter().collect()
         };
-        Ok(self.messages_against(state, subject, new, versions, level, options))
+        Ok(self.messages_against(state, subject, new, &versions, level, options))
     }
 
     /// `POST /compatibility/subjects/{s}/versions[/{v}]`: the messages, empty

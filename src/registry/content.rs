@@ -117,6 +117,12 @@ impl SchemaContent {
     }
 }
 
+impl SchemaContent {
+    pub fn carries_confluent_version(&self) -> bool {
+        confluent_version(self.metadata.as_deref()).is_some()
+    }
+}
+
 /// The `confluent:version` property of `metadata`, if it has one.
 pub fn confluent_version(metadata: Option<&Value>) -> Option<&str> {
     metadata?

@@ -226,15 +226,7 @@ impl State {
         }
         entry
             .newest_with(content.fingerprint(), include_deleted)
-            .or_else(|| {
-                entry
-                    .versions
-                    .iter()
-                    .rev()
-                    .filter(|(_, v)| include_deleted || !v.deleted)
-                    .find(|(n, v)| content.can_look_up(&v.content, **n))
-                    .map(|(n, v)| (*n, v))
-            })
+            .or_else(|| entry.newest_looked_up(content, include_deleted, |_| true))
             .map(|(number, v)| VersionView::new(subject, number, v))
     }
 }
@@ -405,9 +397,8 @@ impl Registry {
             }
         }
         if let (Some(entry), 0) = (entry, requested) {
-            let equivalent = entry.live_versions().rev().find(|(number, v)| {
-                existing_id.is_none_or(|id| id == v.id) && content.can_look_up(&v.content, *number)
-            });
+            let equivalent = entry
+                .newest_looked_up(&content, false, |v| existing_id.is_none_or(|id| id == v.id));
             if let Some((number, version)) = equivalent {
                 return Ok((vec![], answer(number, version.id)));
             }
@@ -446,7 +437,9 @@ impl Registry {
                 id
             }
         };
-        if let Some(entry) = entry {
+        // Soft-deleted versions with the same content go (Confluent
+        // replaces them); a new id has none.
+        if let (Some(entry), Some(_)) = (entry, existing_id) {
             for (number, _) in entry
                 .versions
                 .iter()

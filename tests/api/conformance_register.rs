@@ -164,3 +164,12 @@ fn config_default_and_override_metadata_are_merged_into_registrations() {
                "metadata": {"properties": {"team": "y", "tier": "2"}}})
     );
 }
+
+#[test]
+fn lookup_with_a_confluent_version_finds_a_version_registered_without_one() {
+    let server = Server::start();
+    server.register("s", "\"int\"");
+    let stamp = |v: &str| json!({"schema": "\"int\"", "metadata": {"properties": {"confluent:version": v}}});
+    assert_eq!(post(&server, "/subjects/s", stamp("1")).body["version"], 1);
+    assert_eq!(post(&server, "/subjects/s", stamp("2")).code(), 40403);
+}

@@ -149,3 +149,40 @@ fn exact_stored_text_and_its_other_spellings_find_the_same_version() {
     assert_eq!(numbers("/subjects/s?deleted=true")[5], json!(3));
     assert_eq!(server.get("/subjects/s/versions").body, json!([1, 2, 4]));
 }
+
+/// Past some number of versions a subject finds them by fingerprint
+/// instead of comparing each: lookups, soft deletes and re-registrations
+/// over many versions answer as over few, restarted too.
+#[test]
+fn lookups_in_a_subject_with_many_versions() {
+    let mut server = Server::start();
+    server.put("/config/s", &json!({"compatibility": "NONE"}).to_string());
+    let fixed = |size: usize| format!("{{\"type\":\"fixed\",\"name\":\"F\",\"size\":{size}}}");
+    for size in 1..=100 {
+        assert_eq!(server.register("s", &fixed(size)), size as i64);
+    }
+    assert_eq!(server.delete("/subjects/s/versions/30").status, 200);
+    for _ in 0..2 {
+        let lookup = |size: usize, deleted: bool| {
+            let path = format!("/subjects/s?deleted={deleted}");
+            server.post(&path, &json!({"schema": fixed(size)}).to_string())
+        };
+        assert_eq!(lookup(7, false).body["version"], 7);
+        assert_eq!(lookup(100, false).body["version"], 100);
+        assert_eq!(lookup(30, false).code(), 40403);
+        assert_eq!(lookup(30, true).body["version"], 30);
+        assert_eq!(lookup(101, false).code(), 40403);
+        server = server.restart();
+    }
+    // The soft-deleted content registers again as a new version, same id.
+    let again = server.post(
+        "/subjects/s/versions",
+        &json!({"schema": fixed(30)}).to_string(),
+    );
+    assert_eq!(again.body["id"], 30);
+    let latest = server.get("/subjects/s/versions/latest");
+    assert_eq!(
+        (latest.body["version"].clone(), latest.body["id"].clone()),
+        (json!(101), json!(30))
+    );
+}
