@@ -1,5 +1,6 @@
 //! `/schemas`: schemas by global id, the list of schemas, and their types.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use axum::body::Bytes;
@@ -47,7 +48,7 @@ async fn list_schemas(
     );
     let views: Vec<_> = schemas
         .iter()
-        .map(|view| views::schema(view, view.content.schema.clone()))
+        .map(|view| views::schema(view, Cow::Borrowed(&view.content.schema)))
         .collect();
     Ok(json_response(&page.apply(views, Some(SCHEMA_SEARCH_LIMIT))))
 }
@@ -79,7 +80,11 @@ async fn by_id(
 /// The plain answer of `GET /schemas/ids/{id}`, rendered once per id.
 fn plain_by_id(registry: &Registry, id: i32, subject: Option<&str>) -> ApiResult<Bytes> {
     let render = |content: &SchemaContent| {
-        json_bytes(&views::schema_string(content, content.schema.clone(), None))
+        json_bytes(&views::schema_string(
+            content,
+            Cow::Borrowed(&content.schema),
+            None,
+        ))
     };
     Ok(registry.id_answer(id, subject, render)?)
 }
@@ -106,7 +111,9 @@ async fn raw_by_id(
     let id = path::schema_id(&id)?;
     match registry.schema_by_id(id, params.get("subject")) {
         Ok((content, _)) => Ok(raw_response(
-            registry.formatted(&content, params.get("format")),
+            registry
+                .formatted(&content, params.get("format"))
+                .into_owned(),
         )),
         Err(RegistryError::SchemaIdNotFound(_)) => Err(ApiError::internal()),
         Err(other) => Err(other.into()),

@@ -150,7 +150,9 @@ async fn get_version_schema(
     let version = path::version(&version)?;
     let found = registry.version(&subject, version, params.flag("deleted"))?;
     Ok(raw_response(
-        registry.formatted(&found.content, params.get("format")),
+        registry
+            .formatted(&found.content, params.get("format"))
+            .into_owned(),
     ))
 }
 

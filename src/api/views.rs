@@ -1,6 +1,8 @@
 //! The JSON shapes of Confluent 7.9's responses (spec §1.1, §1.4, §1.5):
 //! `schemaType` only when not AVRO, empty parts omitted.
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 use serde_json::{Map, Value};
 use treaty_compat::SchemaType;
@@ -36,11 +38,11 @@ pub struct SchemaView<'a> {
     metadata: Option<&'a Value>,
     #[serde(rename = "ruleSet", skip_serializing_if = "Option::is_none")]
     rule_set: Option<&'a Value>,
-    schema: String,
+    schema: Cow<'a, str>,
 }
 
 /// `text` is the schema in the requested output format.
-pub fn schema(view: &VersionView, text: String) -> SchemaView<'_> {
+pub fn schema<'a>(view: &'a VersionView, text: Cow<'a, str>) -> SchemaView<'a> {
     let content = &view.content;
     SchemaView {
         subject: &view.subject,
@@ -56,12 +58,12 @@ pub fn schema(view: &VersionView, text: String) -> SchemaView<'_> {
 }
 
 /// `SchemaString`: GET `/schemas/ids/{id}`.
-pub fn schema_string(content: &SchemaContent, text: String, max_id: Option<i32>) -> Value {
+pub fn schema_string(content: &SchemaContent, text: Cow<'_, str>, max_id: Option<i32>) -> Value {
     let mut map = Map::new();
     if content.schema_type != SchemaType::Avro {
         map.insert("schemaType".into(), content.schema_type.as_str().into());
     }
-    map.insert("schema".into(), text.into());
+    map.insert("schema".into(), text.into_owned().into());
     insert_content_parts(&mut map, content);
     if let Some(max_id) = max_id {
         map.insert("maxId".into(), max_id.into());

@@ -1,5 +1,6 @@
 //! Read-only questions the REST API asks: listings, versions, schemas by id.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use bytes::Bytes;
@@ -430,15 +431,15 @@ impl Registry {
 
     /// The text of `content` in an output `format` (`?format=`), or the
     /// stored text where the format does not apply.
-    pub fn formatted(&self, content: &SchemaContent, format: Option<&str>) -> String {
+    pub fn formatted<'c>(&self, content: &'c SchemaContent, format: Option<&str>) -> Cow<'c, str> {
         let Some(format) = format.filter(|f| !f.is_empty()) else {
-            return content.schema.clone();
+            return Cow::Borrowed(&content.schema);
         };
         self.state()
             .parse_stored(content)
             .ok()
             .and_then(|parsed| parsed.formatted(format))
-            .unwrap_or_else(|| content.schema.clone())
+            .map_or(Cow::Borrowed(&content.schema), Cow::Owned)
     }
 
     /// `GET /contexts`: the default context first, then every context that
