@@ -60,7 +60,7 @@ if [ "$build" = optimized ]; then
     done
 fi
 log "building treaty and treaty-bench ($build, $CARGO_TARGET_DIR)"
-cargo build --quiet -p treaty --bin treaty -p treaty-bench --bin baseline --bin preload "${overrides[@]}"
+cargo build --quiet -p treaty --bin treaty -p treaty-bench --bin baseline --bin preload --bin await_ready "${overrides[@]}"
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/treaty-bench.XXXXXX")
 pids=()
@@ -73,7 +73,8 @@ trap cleanup EXIT
 # Private copies: a concurrent build cannot swap the binaries mid-run.
 bin=$work/bin
 mkdir -p "$bin"
-cp "$CARGO_TARGET_DIR/debug/treaty" "$CARGO_TARGET_DIR/debug/baseline" "$CARGO_TARGET_DIR/debug/preload" "$bin/"
+cp "$CARGO_TARGET_DIR/debug/treaty" "$CARGO_TARGET_DIR/debug/baseline" "$CARGO_TARGET_DIR/debug/preload" \
+    "$CARGO_TARGET_DIR/debug/await_ready" "$bin/"
 
 rss_kib() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
 hwm_kib() { awk '/^VmHWM:/ {print $2}' "/proc/$1/status"; }
@@ -89,14 +90,13 @@ start_treaty() {
         >"$work/treaty.out" 2>"$work/treaty.err" &
     treaty_pid=$!
     pids+=("$treaty_pid")
-    until curl -sf -o /dev/null "http://127.0.0.1:$treaty_port/"; do
-        kill -0 "$treaty_pid" 2>/dev/null || { cat "$work/treaty.err" >&2; exit 1; }
-        sleep 0.005
-    done
+    # One polling process, not a curl per poll: those would take CPU from
+    # the startup being timed.
+    "$bin/await_ready" --port "$treaty_port" --pid "$treaty_pid" || { cat "$work/treaty.err" >&2; exit 1; }
     startup_ms=$((($(now_ns) - started) / 1000000))
     # CPU time (user + system) spent until then: the machine may be shared.
     startup_cpu_ms=$(awk -v hz="$(getconf CLK_TCK)" '{ printf "%d", ($14 + $15) * 1000 / hz }' "/proc/$treaty_pid/stat")
-    until grep -q "ready for writes" "$work/treaty.err"; do sleep 0.005; done
+    until grep -q "ready for writes" "$work/treaty.err"; do sleep 0.02; done
     writes_ms=$((($(now_ns) - started) / 1000000))
 }
 
