@@ -121,6 +121,9 @@ field() { echo "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"; }
 data="$work/data"
 log "preloading $subjects subjects x $versions versions"
 "$bin/preload" --data-dir "$data" --subjects "$subjects" --versions "$versions" >&2
+# The preload's files written back to disk now, not by the kernel's flusher
+# threads while the first start is being timed.
+sync
 
 log "an empty registry's memory, for the per-version figure"
 start_treaty "$work/empty"
