@@ -42,12 +42,22 @@ pub struct ServeArgs {
 /// a second slower, BENCHMARKS.md). Reads, though, are faster on huge pages
 /// (fewer TLB misses), so they are off only while loading: the copy of the
 /// index made after it, which reads are then served from
-/// ([`Registry::stage`]), gets them.
-fn transparent_huge_pages(on: bool) {
+/// ([`Registry::stage`]), gets them. A process started with them off
+/// keeps them off.
+fn without_transparent_huge_pages<T>(load: impl FnOnce() -> T) -> T {
     #[cfg(target_os = "linux")]
-    if let Err(error) = rustix::thread::disable_transparent_huge_pages(!on) {
-        tracing::debug!(%error, on, "cannot switch transparent huge pages");
+    {
+        use rustix::thread::{disable_transparent_huge_pages, transparent_huge_pages_are_disabled};
+        let switched = transparent_huge_pages_are_disabled() == Ok(false)
+            && disable_transparent_huge_pages(true).is_ok();
+        let loaded = load();
+        if switched {
+            let _ = disable_transparent_huge_pages(false);
+        }
+        loaded
     }
+    #[cfg(not(target_os = "linux"))]
+    load()
 }
 
 pub fn run(args: ServeArgs) -> Result<(), Box<dyn std::error::Error>> {
@@ -59,11 +69,9 @@ pub fn run(args: ServeArgs) -> Result<(), Box<dyn std::error::Error>> {
     let store = Store::open(&args.data_dir)
         .map_err(|e| format!("cannot open data dir {}: {e}", args.data_dir.display()))?;
     let loading = std::time::Instant::now();
-    transparent_huge_pages(false);
-    let registry = Registry::open(store)
+    let registry = without_transparent_huge_pages(|| Registry::open(store))
         .map_err(|e| format!("cannot load the registry: {e:?}"))?
         .validating_avro_defaults(args.avro_validate_defaults);
-    transparent_huge_pages(true);
     let registry = Arc::new(registry);
     let staging = Arc::clone(&registry);
     std::thread::spawn(move || {
