@@ -7,8 +7,9 @@ use treaty_compat::{CheckOptions, CompatibilityLevel, ParsedSchema, PreviousVers
 
 use super::content::SchemaContent;
 use super::queries::VersionSpec;
-use super::state::{State, Version};
+use super::state::State;
 use super::subject::QualifiedSubject;
+use super::versions::Version;
 use super::{Registry, RegistryError, Result, SchemaRequest};
 
 /// What `/compatibility/subjects/{s}/versions[/{v}]` checks against.

@@ -19,6 +19,7 @@ mod register;
 mod settings;
 mod state;
 mod subject;
+mod versions;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, RwLock, RwLockReadGuard, RwLockWriteGuard};

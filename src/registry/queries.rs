@@ -7,8 +7,9 @@ use bytes::Bytes;
 
 use super::content::SchemaContent;
 use super::references;
-use super::state::{IdEntry, State, Subject, Version};
+use super::state::{IdEntry, State};
 use super::subject::{QualifiedSubject, DEFAULT_CONTEXT};
+use super::versions::{Subject, Version};
 use super::{lock, Registry, RegistryError, Result};
 
 /// One subject-version, as the API returns it.

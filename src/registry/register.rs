@@ -12,8 +12,9 @@ use super::queries::VersionView;
 use super::records::{IdWatermarkValue, Record};
 use super::references;
 use super::settings::Mode;
-use super::state::{State, Subject};
+use super::state::State;
 use super::subject::QualifiedSubject;
+use super::versions::Subject;
 use super::{Registry, RegistryError, Result};
 
 /// A reference as the client sent it; any part may be missing.

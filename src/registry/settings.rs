@@ -9,8 +9,9 @@ use treaty_compat::{CheckOptions, CompatibilityLevel};
 
 use super::delete::purge_soft_deleted;
 use super::records::{ModeValue, Record};
-use super::state::{State, Subject};
+use super::state::State;
 use super::subject::QualifiedSubject;
+use super::versions::Subject;
 use super::{Registry, RegistryError, Result};
 
 pub const DEFAULT_COMPATIBILITY: CompatibilityLevel = CompatibilityLevel::Backward;
