@@ -115,9 +115,9 @@ impl SchemaContent {
             }
         }
     }
-}
 
-impl SchemaContent {
+    /// Whether [`SchemaContent::can_look_up`] can find anything beyond
+    /// equal fingerprints with this content on one side.
     pub fn carries_confluent_version(&self) -> bool {
         confluent_version(self.metadata.as_deref()).is_some()
     }
