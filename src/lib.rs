@@ -7,6 +7,8 @@
 
 pub mod api;
 pub mod auth;
+pub mod log;
+pub mod records;
 pub mod registry;
 pub mod serve;
 pub mod store;

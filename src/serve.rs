@@ -8,6 +8,7 @@ use std::sync::Arc;
 use axum::ServiceExt as _;
 use clap::Args;
 
+use crate::log::LocalLog;
 use crate::registry::Registry;
 use crate::store::Store;
 
@@ -68,8 +69,10 @@ pub fn run(args: ServeArgs) -> Result<(), Box<dyn std::error::Error>> {
     let tls = args.tls.server_config()?;
     let store = Store::open(&args.data_dir)
         .map_err(|e| format!("cannot open data dir {}: {e}", args.data_dir.display()))?;
+    let store = Arc::new(store);
+    let log = Arc::new(LocalLog::new(Arc::clone(&store))?);
     let loading = std::time::Instant::now();
-    let registry = without_transparent_huge_pages(|| Registry::open(store))
+    let registry = without_transparent_huge_pages(|| Registry::open(&store, log))
         .map_err(|e| format!("cannot load the registry: {e:?}"))?
         .validating_avro_defaults(args.avro_validate_defaults);
     let registry = Arc::new(registry);
@@ -103,7 +106,7 @@ pub fn run(args: ServeArgs) -> Result<(), Box<dyn std::error::Error>> {
                     .await?
             }
         }
-        if let Err(error) = registry.flush() {
+        if let Err(error) = store.flush() {
             tracing::warn!(?error, "could not flush the store at shutdown");
         }
         tracing::info!("treaty stopped");

@@ -38,7 +38,10 @@ impl Server {
         }
         .expect("temp dir");
         let store = treaty::store::Store::open(&dir.path().join("data")).expect("store");
-        let registry = treaty::registry::Registry::open(store).expect("registry");
+        let store = Arc::new(store);
+        let log = treaty::log::LocalLog::new(Arc::clone(&store)).expect("log");
+        let registry =
+            treaty::registry::Registry::open(&store, Arc::new(log)).expect("registry");
         let app = treaty::api::app(Arc::new(registry), MAX_BODY_BYTES, None);
         Self {
             app,

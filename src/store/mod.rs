@@ -1,17 +1,33 @@
-//! Durable storage in RocksDB: the latest value of every record key, as a
-//! compacted `_schemas` topic would hold it. Each write is one atomic batch
-//! whose WAL is synced before it is acknowledged.
+//! Durable storage in RocksDB: the registry's records as a compacted
+//! `_schemas` topic would hold them, the latest value of every key at the
+//! position (log offset) it was last written at, replayed in that order.
+//!
+//! Column families: `log` maps a position to the record written there
+//! (its key and value, [`frame`]); `keys` maps each record key to its
+//! position, so that rewriting a key drops its older entry and a tombstone
+//! drops the key; `meta` holds the last position written. Each write is one
+//! atomic batch.
 
+use std::collections::HashMap;
 use std::path::Path;
 
-use rocksdb::{Options, WriteBatch, WriteOptions, DB};
+use rocksdb::{ColumnFamily, Options, WriteBatch, WriteOptions, DB};
 
-use crate::registry::records::Record;
+use crate::records::Record;
 use replay::RawRecord;
 
+mod frame;
+mod migrate;
 mod replay;
 
-const RECORDS: &str = "records";
+/// Where a record stands in the log: a Kafka offset in a cluster, a
+/// counter of treaty's own on one node.
+pub type Position = u64;
+
+const LOG: &str = "log";
+const KEYS: &str = "keys";
+const META: &str = "meta";
+const LAST_POSITION: &[u8] = b"last_position";
 
 pub struct Store {
     db: DB,
@@ -35,32 +51,57 @@ impl From<rocksdb::Error> for StoreError {
 }
 
 impl Store {
+    /// Opens (or creates) the store in `dir`; a data dir written by an
+    /// earlier treaty, which kept records in key order, is moved into log
+    /// order first ([`migrate`]).
     pub fn open(dir: &Path) -> Result<Self, StoreError> {
         std::fs::create_dir_all(dir)
             .map_err(|e| StoreError(format!("cannot create data dir {}: {e}", dir.display())))?;
         let mut options = Options::default();
         options.create_if_missing(true);
         options.create_missing_column_families(true);
-        let db = DB::open_cf(&options, dir, [RECORDS])?;
-        Ok(Self { db })
+        let mut families = vec![LOG, KEYS, META];
+        let existing = DB::list_cf(&options, dir).unwrap_or_default();
+        let legacy = existing.iter().any(|cf| cf == migrate::LEGACY);
+        if legacy {
+            families.push(migrate::LEGACY);
+        }
+        let db = DB::open_cf(&options, dir, families)?;
+        let mut store = Self { db };
+        if legacy {
+            migrate::into_log_order(&mut store)?;
+        }
+        Ok(store)
+    }
+
+    /// The position of the last record written, if any was.
+    pub fn last_position(&self) -> Result<Option<Position>, StoreError> {
+        let stored = self.db.get_cf(self.cf(META), LAST_POSITION)?;
+        stored
+            .map(|bytes| {
+                let bytes: [u8; 8] = bytes
+                    .as_slice()
+                    .try_into()
+                    .map_err(|_| StoreError("corrupt last position".into()))?;
+                Ok(Position::from_be_bytes(bytes))
+            })
+            .transpose()
     }
 
     /// Hands every stored record, made ready by `prepare`, to `apply`, in
-    /// key order but for subject delete markers, which come after the
-    /// versions they mark (see [`replay`]).
+    /// log order (see [`replay`]).
     pub fn replay<T: Send>(
         &self,
         prepare: impl Fn(Record) -> T + Sync,
         apply: impl FnMut(T),
     ) -> Result<(), StoreError> {
-        replay::run(|send| self.read_all(send), prepare, apply)
+        replay::run(|send| self.read_log(send), prepare, apply)
     }
 
-    /// Reads every stored key and value, in batches handed to `send`
-    /// (which answers whether to go on).
-    fn read_all(&self, send: &mut dyn FnMut(Vec<RawRecord>) -> bool) -> Result<(), StoreError> {
+    /// Reads every entry of the log, in batches handed to `send` (which
+    /// answers whether to go on).
+    fn read_log(&self, send: &mut dyn FnMut(Vec<RawRecord>) -> bool) -> Result<(), StoreError> {
         const BATCH: usize = 1024;
-        let cf = self.records_cf();
         let mut batch = Vec::with_capacity(BATCH);
         // One sequential pass: read ahead, and keep the block cache for
         // what is read later.
@@ -69,9 +110,9 @@ impl Store {
         scan.fill_cache(false);
         for item in self
             .db
-            .iterator_cf_opt(cf, scan, rocksdb::IteratorMode::Start)
+            .iterator_cf_opt(self.cf(LOG), scan, rocksdb::IteratorMode::Start)
         {
-            batch.push(item?);
+            batch.push(item?.1);
             if batch.len() == BATCH
                 && !send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)))
             {
@@ -85,116 +126,76 @@ impl Store {
     /// Moves what only the WAL holds into table files, so that the next
     /// open has no log to replay (done at a graceful stop).
     pub fn flush(&self) -> Result<(), StoreError> {
-        Ok(self.db.flush_cf(self.records_cf())?)
+        for family in [LOG, KEYS, META] {
+            self.db.flush_cf(self.cf(family))?;
+        }
+        Ok(())
     }
 
-    /// Persists `records` atomically; returns once the WAL is synced.
-    pub fn write(&self, records: &[Record]) -> Result<(), StoreError> {
-        let cf = self.records_cf();
+    /// Persists `records` atomically, each at its position (ascending, and
+    /// after every position written before); with `sync`, returns once the
+    /// WAL is synced.
+    pub fn write<'r>(
+        &self,
+        records: impl IntoIterator<Item = (Position, &'r Record)>,
+        sync: bool,
+    ) -> Result<(), StoreError> {
+        let (log, keys) = (self.cf(LOG), self.cf(KEYS));
         let mut batch = WriteBatch::default();
-        for record in records {
+        // Keys written earlier in this batch, which the database does not
+        // show yet.
+        let mut written: HashMap<Vec<u8>, Option<Position>> = HashMap::new();
+        let mut last = None;
+        for (position, record) in records {
             let key = serde_json::to_vec(&record.key()).expect("keys serialise to JSON");
-            match record.value_json() {
-                Some(value) => batch.put_cf(cf, key, value),
-                None => batch.delete_cf(cf, key),
+            let previous = match written.get(&key) {
+                Some(previous) => *previous,
+                None => self.position_of(&key)?,
+            };
+            if let Some(previous) = previous {
+                batch.delete_cf(log, previous.to_be_bytes());
             }
+            match record.value_json() {
+                Some(value) => {
+                    batch.put_cf(log, position.to_be_bytes(), frame::encode(&key, &value));
+                    batch.put_cf(keys, &key, position.to_be_bytes());
+                    written.insert(key, Some(position));
+                }
+                None => {
+                    batch.delete_cf(keys, &key);
+                    written.insert(key, None);
+                }
+            }
+            last = Some(position);
         }
+        let Some(last) = last else {
+            return Ok(());
+        };
+        batch.put_cf(self.cf(META), LAST_POSITION, last.to_be_bytes());
         let mut options = WriteOptions::default();
-        options.set_sync(true);
+        options.set_sync(sync);
         self.db.write_opt(batch, &options)?;
         Ok(())
     }
 
-    fn records_cf(&self) -> &rocksdb::ColumnFamily {
+    /// Where `key` was last written, unless it is gone.
+    fn position_of(&self, key: &[u8]) -> Result<Option<Position>, StoreError> {
+        let Some(bytes) = self.db.get_pinned_cf(self.cf(KEYS), key)? else {
+            return Ok(None);
+        };
+        let bytes: [u8; 8] = bytes
+            .as_ref()
+            .try_into()
+            .map_err(|_| StoreError("corrupt key position".into()))?;
+        Ok(Some(Position::from_be_bytes(bytes)))
+    }
+
+    fn cf(&self, name: &str) -> &ColumnFamily {
         self.db
-            .cf_handle(RECORDS)
-            .expect("the records column family is created at open")
+            .cf_handle(name)
+            .expect("column families are created at open")
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::Store;
-    use crate::registry::records::{DeleteSubjectValue, Record, RecordKey, SchemaValue};
-
-    fn schema(subject: &str, version: i32) -> Record {
-        let value = SchemaValue {
-            subject: subject.to_owned(),
-            version,
-            id: version,
-            schema_type: None,
-            references: Vec::new(),
-            metadata: None,
-            rule_set: None,
-            schema: format!("{{\"type\":\"fixed\",\"name\":\"F\",\"size\":{version}}}"),
-            deleted: false,
-        };
-        Record::Schema(subject.to_owned(), version, Some(value))
-    }
-
-    /// Many batches, decoded on either thread: every record arrives once,
-    /// in key order, and the delete markers (whose keys sort first here)
-    /// after every version.
-    #[test]
-    fn replay_delivers_every_record_once_with_markers_last() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(dir.path()).unwrap();
-        let mut written = Vec::new();
-        for subject in ["a", "b"] {
-            written.push(Record::DeleteSubject(
-                subject.to_owned(),
-                Some(DeleteSubjectValue {
-                    subject: subject.to_owned(),
-                    version: 3,
-                }),
-            ));
-        }
-        for n in 0..5_000 {
-            written.push(schema(&format!("s{n:05}"), 1 + n % 7));
-        }
-        store.write(&written).unwrap();
-
-        let mut replayed = Vec::new();
-        store
-            .replay(|record| record, |record| replayed.push(record))
-            .unwrap();
-        assert_eq!(replayed.len(), written.len());
-        let (versions, markers) = replayed.split_at(replayed.len() - 2);
-        assert!(markers
-            .iter()
-            .all(|r| matches!(r, Record::DeleteSubject(..))));
-        assert!(!versions
-            .iter()
-            .any(|r| matches!(r, Record::DeleteSubject(..))));
-        let mut expected: Vec<_> = written[2..].to_vec();
-        expected.sort_by_key(|r| serde_json::to_vec(&r.key()).unwrap());
-        assert_eq!(versions, expected.as_slice());
-    }
-
-    /// A value that does not decode stops the replay with an error naming
-    /// it, wherever it lies: before many batches still to read (the
-    /// reading and decoding threads must stop, not wait for the caller
-    /// forever) or after them.
-    #[test]
-    fn replay_stops_at_a_corrupt_value() {
-        for corrupt in ["s00000", "s19999"] {
-            let dir = tempfile::tempdir().unwrap();
-            let store = Store::open(dir.path()).unwrap();
-            let written: Vec<_> = (0..20_000)
-                .map(|n| schema(&format!("s{n:05}"), 1))
-                .collect();
-            store.write(&written).unwrap();
-            let key = serde_json::to_vec(&RecordKey::schema(corrupt, 1)).unwrap();
-            store
-                .db
-                .put_cf(store.records_cf(), key, b"{not json")
-                .unwrap();
-
-            let mut applied = 0;
-            let outcome = store.replay(|record| record, |_| applied += 1);
-            let error = outcome.expect_err(corrupt).0;
-            assert!(error.starts_with("corrupt record value"), "{error}");
-            assert!(applied < written.len(), "{corrupt}: {applied}");
-        }
-    }
-}
+mod tests;

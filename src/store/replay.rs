@@ -1,6 +1,6 @@
 //! Replaying the store at startup on both cores: one thread reads batches
 //! of raw records, a second decodes them (JSON, then the caller's
-//! `prepare`), and the caller's thread applies them in key order. Whenever
+//! `prepare`), and the caller's thread applies them in log order. Whenever
 //! the next batch to apply is not decoded yet, the caller's thread decodes
 //! a waiting batch itself instead of idling, so neither core waits on the
 //! other whichever side is slower.
@@ -9,11 +9,11 @@ use std::collections::BTreeMap;
 use std::sync::mpsc::{sync_channel, Receiver};
 use std::sync::{Arc, Mutex};
 
-use super::StoreError;
-use crate::registry::records::{Record, RecordKey};
+use super::{frame, StoreError};
+use crate::records::{Record, RecordKey};
 
-/// A stored key and value as RocksDB returns them.
-pub type RawRecord = (Box<[u8]>, Box<[u8]>);
+/// A log entry as RocksDB returns it: a [`frame`].
+pub type RawRecord = Box<[u8]>;
 
 /// Batches read ahead of decoding, and decoded ahead of applying.
 const AHEAD: usize = 8;
@@ -24,15 +24,12 @@ type Numbered<B> = (u64, B);
 /// Raw batches, taken by whichever thread is free to decode.
 type RawQueue = Arc<Mutex<Receiver<Numbered<Vec<RawRecord>>>>>;
 
-/// A batch's records made ready to apply, subject delete markers apart.
-struct Decoded<T> {
-    records: Vec<T>,
-    markers: Vec<T>,
-}
+/// A batch's records made ready to apply.
+type Decoded<T> = Vec<T>;
 
 /// Reads with `read_all` (which hands each batch to its argument, and stops
-/// when that answers `false`), prepares every record and applies it, delete
-/// markers after everything else.
+/// when that answers `false`), prepares every record and applies it, in
+/// the order read.
 pub fn run<T: Send>(
     read_all: impl FnOnce(&mut dyn FnMut(Vec<RawRecord>) -> bool) -> Result<(), StoreError> + Send,
     prepare: impl Fn(Record) -> T + Sync,
@@ -80,12 +77,10 @@ fn apply_in_order<T>(
 ) -> Result<(), StoreError> {
     let mut ready = BTreeMap::new();
     let mut next = 0;
-    let mut markers = Vec::new();
     loop {
         if let Some(batch) = ready.remove(&next) {
             let batch: Decoded<T> = batch?;
-            batch.records.into_iter().for_each(&mut apply);
-            markers.extend(batch.markers);
+            batch.into_iter().for_each(&mut apply);
             next += 1;
             continue;
         }
@@ -106,7 +101,6 @@ fn apply_in_order<T>(
         ready.insert(number, batch);
     }
     debug_assert!(ready.is_empty(), "every batch read was applied");
-    markers.into_iter().for_each(apply);
     Ok(())
 }
 
@@ -115,19 +109,14 @@ fn take(queue: &RawQueue) -> Option<Numbered<Vec<RawRecord>>> {
 }
 
 fn decode<T>(raw: Vec<RawRecord>, prepare: impl Fn(Record) -> T) -> Result<Decoded<T>, StoreError> {
-    let mut decoded = Decoded {
-        records: Vec::with_capacity(raw.len()),
-        markers: Vec::new(),
-    };
-    for (key, value) in &raw {
-        let key: RecordKey = serde_json::from_slice(key)
-            .map_err(|e| StoreError(format!("corrupt record key: {e}")))?;
-        let record = Record::decode(key, Some(value))
-            .map_err(|e| StoreError(format!("corrupt record value: {e}")))?;
-        match record {
-            Record::DeleteSubject(..) => decoded.markers.push(prepare(record)),
-            _ => decoded.records.push(prepare(record)),
-        }
-    }
-    Ok(decoded)
+    raw.iter()
+        .map(|entry| {
+            let (key, value) = frame::decode(entry)?;
+            let key: RecordKey = serde_json::from_slice(key)
+                .map_err(|e| StoreError(format!("corrupt record key: {e}")))?;
+            let record = Record::decode(key, Some(value))
+                .map_err(|e| StoreError(format!("corrupt record value: {e}")))?;
+            Ok(prepare(record))
+        })
+        .collect()
 }

@@ -1,5 +1,5 @@
 //! Writes a treaty data dir directly, in treaty's own record format, through
-//! `treaty::store::Store`: `--subjects` subjects × `--versions` versions, each
+//! `treaty::log::LocalLog`: `--subjects` subjects × `--versions` versions, each
 //! version a distinct Avro schema with its own id (see the crate docs for
 //! the layout). A million versions take seconds this way instead of minutes
 //! of HTTP registrations; the state treaty loads from it is the state the
@@ -9,7 +9,10 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use clap::Parser;
-use treaty::registry::records::{IdWatermarkValue, Record, SchemaValue};
+use std::sync::Arc;
+
+use treaty::log::{LocalLog, Log};
+use treaty::records::{IdWatermarkValue, Record, SchemaValue};
 use treaty::store::Store;
 use treaty_bench::{schema_text, subject_name};
 
@@ -30,7 +33,8 @@ struct Args {
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args = Args::parse();
     let started = Instant::now();
-    let store = Store::open(&args.data_dir).map_err(|e| e.0)?;
+    let store = Arc::new(Store::open(&args.data_dir).map_err(|e| e.0)?);
+    let log = LocalLog::new(Arc::clone(&store))?;
     let mut batch = Vec::with_capacity(args.batch);
     let mut max_id = 0i32;
     for s in 0..args.subjects {
@@ -52,7 +56,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             };
             batch.push(Record::Schema(subject.clone(), version, Some(value)));
             if batch.len() == args.batch {
-                store.write(&batch).map_err(|e| e.0)?;
+                log.append(&batch)?;
                 batch.clear();
             }
         }
@@ -61,7 +65,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         treaty::registry::DEFAULT_CONTEXT.to_owned(),
         IdWatermarkValue { id: max_id },
     ));
-    store.write(&batch).map_err(|e| e.0)?;
+    log.append(&batch)?;
     // As a registry stopped gracefully leaves it: nothing left in the WAL.
     store.flush().map_err(|e| e.0)?;
     println!(
