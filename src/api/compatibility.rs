@@ -9,7 +9,7 @@ use axum::Router;
 use serde_json::{json, Value};
 
 use super::body::{schema_request, JsonBody};
-use super::error::ApiResult;
+use super::error::{ApiError, ApiResult};
 use super::negotiate::json_response;
 use super::params::Params;
 use super::path::{self, PathParams};
@@ -66,7 +66,11 @@ fn check(
     let verbose = params.flag("verbose");
     let messages =
         match registry.test_compatibility(subject, target, request, params.flag("normalize")) {
-            Err(RegistryError::InvalidSchema(message)) if verbose => vec![message],
+            Err(error @ (RegistryError::InvalidSchema { .. } | RegistryError::EmptySchema))
+                if verbose =>
+            {
+                vec![ApiError::from(error).message]
+            }
             other => other?,
         };
     let mut answer = json!({"is_compatible": messages.is_empty()});

@@ -7,7 +7,9 @@ use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
 use super::negotiate::json_response;
-use crate::registry::RegistryError;
+use crate::registry::{
+    NotPermitted, RegistryError, RequestReference, SchemaProblem, SchemaRequest,
+};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct ApiError {
@@ -144,7 +146,13 @@ impl From<RegistryError> for ApiError {
                     messages.join(", ")
                 ),
             ),
-            InvalidSchema(message) => Self::invalid_schema(message),
+            InvalidSchema {
+                subject,
+                request,
+                problem,
+            } => Self::invalid_schema(invalid_schema_message(&subject, &request, &problem)),
+            EmptySchema => Self::invalid_schema("Empty schema"),
+            VersionNotNext => Self::invalid_schema("Version is not one more than previous version"),
             InvalidCompatibilityLevel => Self::new(
                 unprocessable,
                 42203,
@@ -155,7 +163,7 @@ impl From<RegistryError> for ApiError {
                 42204,
                 "Invalid mode. Valid values are READWRITE, READONLY, and IMPORT.",
             ),
-            OperationNotPermitted(message) => Self::new(unprocessable, 42205, message),
+            NotPermitted(refusal) => Self::new(unprocessable, 42205, not_permitted_message(refusal)),
             ReferenceExists(s, v) => Self::new(
                 unprocessable,
                 42206,
@@ -175,6 +183,81 @@ impl From<RegistryError> for ApiError {
                 )
             }
         }
+    }
+}
+
+/// Confluent's `Invalid schema {…}` 42201 message: the request as Java's
+/// `Schema.toString()` prints it, then what is wrong.
+fn invalid_schema_message(
+    subject: &str,
+    request: &SchemaRequest,
+    problem: &SchemaProblem,
+) -> String {
+    let details = match problem {
+        SchemaProblem::Parse(message) => message.clone(),
+        SchemaProblem::InvalidReference(reference) => {
+            format!("Invalid reference: {}", describe_reference(reference))
+        }
+        SchemaProblem::ReferenceVersionZero => {
+            "io.confluent.kafka.schemaregistry.exceptions.InvalidVersionException: 0".to_owned()
+        }
+        SchemaProblem::ReferenceNotFound { subject, version } => {
+            format!("No schema reference found for subject \"{subject}\" and version {version}")
+        }
+    };
+    let references: Vec<String> = request.references.iter().map(describe_reference).collect();
+    let references = references.join(", ");
+    let render =
+        |v: &Option<serde_json::Value>| v.as_ref().map_or("null".to_owned(), |v| v.to_string());
+    format!(
+        "Invalid schema {{subject={subject},version={},id={},schemaType={},references=[{references}],metadata={},ruleSet={},schema={},schemaTags=null}} with refs [{references}] of type {}, details: {details}",
+        request.version.unwrap_or(0),
+        request.id.unwrap_or(-1),
+        request.schema_type.as_str(),
+        render(&request.metadata),
+        render(&request.rule_set),
+        request.schema.as_deref().unwrap_or("null"),
+        request.schema_type.as_str(),
+    )
+}
+
+/// Java's `SchemaReference.toString()`.
+fn describe_reference(reference: &RequestReference) -> String {
+    let quoted = |v: &Option<String>| v.as_deref().unwrap_or("null").to_owned();
+    let version = reference
+        .version
+        .map_or("null".to_owned(), |v| v.to_string());
+    format!(
+        "{{name='{}', subject='{}', version={version}}}",
+        quoted(&reference.name),
+        quoted(&reference.subject)
+    )
+}
+
+fn not_permitted_message(refusal: NotPermitted) -> String {
+    use NotPermitted::*;
+    match refusal {
+        ReadOnly(subject) => format!("Subject {subject} is in read-only mode"),
+        NotImportMode(subject) => format!("Subject {subject} is not in import mode"),
+        NotReadWriteMode(subject) => format!("Subject {subject} is not in read-write mode"),
+        IdTaken(id) => format!("Overwrite new schema with id {id} is not permitted."),
+        SubjectsExist => "Cannot import since found existing subjects".to_owned(),
+        IdLeavesNoRoom(id) => format!(
+            "Schema id {id} cannot be imported: ids are positive 32-bit integers, and new schemas are given ids above the highest one, so none would be left; import ids below {}",
+            i32::MAX
+        ),
+        VersionLeavesNoRoom(version) => format!(
+            "Version {version} cannot be imported: versions are positive 32-bit integers, and new versions are numbered above the highest one, so none would be left; import versions below {}",
+            i32::MAX
+        ),
+        IdsExhausted(context) => format!(
+            "No schema id is left in context '{context}': every id up to {} is taken",
+            i32::MAX
+        ),
+        VersionsExhausted(subject) => format!(
+            "No version is left in subject '{subject}': every version up to {} is taken",
+            i32::MAX
+        ),
     }
 }
 

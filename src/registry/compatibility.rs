@@ -6,6 +6,7 @@ use std::sync::Arc;
 use treaty_compat::{CheckOptions, CompatibilityLevel, ParsedSchema, PreviousVersion};
 
 use super::content::SchemaContent;
+use super::parse::parse_stored;
 use super::queries::VersionSpec;
 use super::state::State;
 use super::subject::QualifiedSubject;
@@ -38,7 +39,7 @@ impl Registry {
         {
             return Ok(Arc::clone(parsed));
         }
-        let parsed = Arc::new(state.parse_stored(&version.content)?);
+        let parsed = Arc::new(parse_stored(state, &version.content)?);
         self.parsed
             .lock()
             .unwrap_or_else(|p| p.into_inner())
@@ -142,8 +143,14 @@ impl Registry {
         };
         // The schema is parsed (and an empty one refused) even when there is
         // nothing to check it against.
-        let prepared = state.prepare(&subject, request, normalize || config.normalize, None)?;
-        self.validate_new(&subject, request, &prepared)?;
+        let parsed = self.request_parse().parse(
+            &state,
+            &subject,
+            request,
+            normalize || config.normalize,
+            None,
+        )?;
+        self.validate_new(&subject, request, &parsed)?;
         match target_version {
             Some(None) => Ok(vec![]),
             Some(Some(version)) => {
@@ -153,7 +160,7 @@ impl Registry {
                 Ok(self.messages_against(
                     &state,
                     &subject,
-                    &prepared.parsed,
+                    &parsed.parsed,
                     &[version],
                     config.level,
                     &config.check_options(),
@@ -162,8 +169,8 @@ impl Registry {
             None => self.check_compatibility(
                 &state,
                 &subject,
-                &prepared.parsed,
-                &prepared.content,
+                &parsed.parsed,
+                &parsed.content,
                 config.level,
                 &config.check_options(),
                 config.compatibility_group.as_deref(),

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::{Map, Value};
 use treaty_compat::SchemaType;
 
-use super::records::{Reference, SchemaValue};
+use crate::records::{Reference, SchemaValue};
 
 /// The metadata property the server maintains itself (spec §4.8).
 pub const CONFLUENT_VERSION: &str = "confluent:version";

@@ -3,11 +3,11 @@
 //! §2.4, §4.8).
 
 use super::queries::{VersionSpec, VersionView};
-use super::records::{DeleteSubjectValue, Record};
 use super::references;
 use super::state::State;
 use super::subject::QualifiedSubject;
 use super::{Registry, RegistryError, Result};
+use crate::records::{DeleteSubjectValue, Record};
 
 /// 42206 if a live version of another subject references `(subject, version)`.
 fn ensure_unreferenced(state: &State, subject: &str, version: i32) -> Result<()> {

@@ -2,49 +2,58 @@
 //!
 //! Reads run against the published [`State`]. Writes are planned one at a
 //! time against a staged copy (so each plan sees the writes before it), then
-//! committed in groups: whoever holds the commit lock persists every queued
-//! plan's records in one synced RocksDB batch and only then applies them to
-//! the published state. So ids and versions are never handed out twice,
+//! committed in groups: whoever holds the commit lock appends every queued
+//! plan's records to the [`Log`] at once and only then applies them to the
+//! published state. So ids and versions are never handed out twice,
 //! nothing is visible before it is durable, and concurrent writers share
-//! one fsync.
+//! one append.
 
+mod allocate;
 mod compatibility;
 mod content;
 mod delete;
 mod error;
+mod lookup;
+mod parse;
 mod queries;
-pub mod records;
 mod references;
 mod register;
 mod settings;
 mod state;
 mod subject;
+#[cfg(test)]
+mod tests;
 mod versions;
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use tokio::sync::oneshot;
 use treaty_compat::ParsedSchema;
 
+use crate::log::Log;
 use crate::store::Store;
 
+pub use crate::records::Reference;
 pub use compatibility::CompatibilityTarget;
 pub use content::{sorted_metadata, SchemaContent};
-pub use error::{RegistryError, Result};
+pub use error::{NotPermitted, RegistryError, Result, SchemaProblem};
+use parse::RequestParse;
 pub use queries::{SubjectFilter, VersionSpec, VersionView, ALL_CONTEXTS};
-pub use records::Reference;
 pub use register::{RegisterOutcome, RequestReference, SchemaRequest};
 pub use settings::{Mode, PROTOBUF_WIRE_RULES};
-use state::Prepared;
+use state::ReadyRecord;
 pub use state::State;
 pub use subject::{QualifiedSubject, DEFAULT_CONTEXT};
 
-use records::Record;
+use crate::records::Record;
 
-/// One planned write waiting to be made durable.
+/// One planned write waiting to be made durable: its records, and the
+/// same made ready to publish.
 struct PendingCommit {
     records: Vec<Record>,
+    ready: Vec<ReadyRecord>,
     done: oneshot::Sender<Result<()>>,
 }
 
@@ -58,12 +67,13 @@ pub struct Registry {
     queue: Mutex<Vec<PendingCommit>>,
     /// Held by the one request that is committing the queue.
     committer: tokio::sync::Mutex<()>,
-    store: Arc<Store>,
-    /// The bytes of `GET /subjects` and the state generation they show.
-    all_subjects_answer: Mutex<Option<(u64, bytes::Bytes)>>,
+    log: Arc<dyn Log>,
     /// Parsed schemas by (context, id): an id never changes meaning, so a
     /// parse is reused by every later compatibility check.
     parsed: Mutex<HashMap<(String, i32), Arc<ParsedSchema>>>,
+    /// How many request schemas were parsed: a request parses its schema
+    /// at most once.
+    request_parses: AtomicU64,
     /// Confluent's `avro.validate.defaults`: new Avro schemas with a default
     /// that does not fit its field are refused (with `normalize` they always are).
     avro_validate_defaults: bool,
@@ -76,20 +86,20 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 }
 
 impl Registry {
-    /// Loads the state from `store`.
-    pub fn open(store: Store) -> Result<Self> {
+    /// Loads the state from `store`; writes go to `log`.
+    pub fn open(store: &Store, log: Arc<dyn Log>) -> Result<Self> {
         let mut state = State::default();
         store
-            .replay(Prepared::from, |prepared| state.apply_prepared(prepared))
+            .replay(ReadyRecord::from, |ready| state.apply_ready(ready))
             .map_err(|e| RegistryError::Store(e.0))?;
         Ok(Self {
             staged: tokio::sync::Mutex::new(None),
             published: RwLock::new(state),
             queue: Mutex::new(Vec::new()),
             committer: tokio::sync::Mutex::new(()),
-            store: Arc::new(store),
-            all_subjects_answer: Mutex::new(None),
+            log,
             parsed: Mutex::new(HashMap::new()),
+            request_parses: AtomicU64::new(0),
             avro_validate_defaults: false,
         })
     }
@@ -116,9 +126,14 @@ impl Registry {
         }
     }
 
-    /// At a graceful stop: leaves the store quick to open again.
-    pub fn flush(&self) -> Result<()> {
-        self.store.flush().map_err(|e| RegistryError::Store(e.0))
+    /// How many request schemas this registry has parsed.
+    pub fn request_parses(&self) -> u64 {
+        self.request_parses.load(Ordering::Relaxed)
+    }
+
+    /// A request's parse, made at most once.
+    fn request_parse(&self) -> RequestParse<'_> {
+        RequestParse::new(&self.request_parses)
     }
 
     /// A copy of the published state to plan writes against.
@@ -149,12 +164,14 @@ impl Registry {
             if records.is_empty() {
                 return Ok(answer);
             }
-            for record in &records {
-                staged.apply(record.clone());
+            let ready: Vec<ReadyRecord> = records.iter().cloned().map(ReadyRecord::from).collect();
+            for record in &ready {
+                staged.apply_ready(record.clone());
             }
             let (sender, receiver) = oneshot::channel();
             lock(&self.queue).push(PendingCommit {
                 records,
+                ready,
                 done: sender,
             });
             (answer, receiver)
@@ -174,25 +191,29 @@ impl Registry {
         }
     }
 
-    /// Persists every queued write in one synced batch, then publishes them.
-    /// If the batch cannot be persisted, it and everything planned on top of
-    /// it fail, and the staged state goes back to what is durable.
+    /// Appends every queued write to the log at once, then publishes them.
+    /// If the append fails, it and everything planned on top of it fail,
+    /// and the staged state goes back to what is durable.
     async fn commit_queue(&self) {
-        let batch = std::mem::take(&mut *lock(&self.queue));
+        let mut batch = std::mem::take(&mut *lock(&self.queue));
         if batch.is_empty() {
             return;
         }
-        let records: Vec<Record> = batch.iter().flat_map(|c| c.records.clone()).collect();
-        let store = Arc::clone(&self.store);
-        let persisted =
-            tokio::task::spawn_blocking(move || store.write(&records).map(|()| records))
-                .await
-                .unwrap_or_else(|e| Err(crate::store::StoreError(e.to_string())));
-        match persisted {
-            Ok(records) => {
+        let records: Vec<Record> = batch
+            .iter_mut()
+            .flat_map(|c| std::mem::take(&mut c.records))
+            .collect();
+        let log = Arc::clone(&self.log);
+        let appended = tokio::task::spawn_blocking(move || log.append(&records))
+            .await
+            .unwrap_or_else(|e| Err(crate::log::LogError(e.to_string())));
+        match appended {
+            Ok(_) => {
                 let mut published = self.publish();
-                for record in records {
-                    published.apply(record);
+                for commit in &mut batch {
+                    for ready in std::mem::take(&mut commit.ready) {
+                        published.apply_ready(ready);
+                    }
                 }
                 drop(published);
                 for commit in batch {

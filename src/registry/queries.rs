@@ -3,14 +3,12 @@
 use std::borrow::Cow;
 use std::sync::Arc;
 
-use bytes::Bytes;
-
 use super::content::SchemaContent;
+use super::parse::parse_stored;
 use super::references;
-use super::state::{IdEntry, State};
 use super::subject::{QualifiedSubject, DEFAULT_CONTEXT};
-use super::versions::{Subject, Version};
-use super::{lock, Registry, RegistryError, Result};
+use super::versions::Version;
+use super::{Registry, RegistryError, Result};
 
 /// One subject-version, as the API returns it.
 #[derive(Clone, Debug)]
@@ -91,7 +89,7 @@ pub const ALL_CONTEXTS: &str = ":*:";
 
 /// Whether `name` starts with `prefix` in Confluent's context-aware sense:
 /// `:*:` matches every context, a bare prefix the default context only.
-fn matches_prefix(name: &str, prefix: &str) -> bool {
+pub(super) fn matches_prefix(name: &str, prefix: &str) -> bool {
     if let Some(rest) = prefix.strip_prefix(ALL_CONTEXTS) {
         return QualifiedSubject::parse(name).name.starts_with(rest);
     }
@@ -103,146 +101,24 @@ fn matches_prefix(name: &str, prefix: &str) -> bool {
     subject.context == wanted.context && subject.name.starts_with(&wanted.name)
 }
 
-impl State {
-    /// The subjects a version read of `subject` tries: itself, then (for an
-    /// unqualified name) the same name in every other context.
-    pub fn subject_candidates(&self, subject: &QualifiedSubject) -> Vec<QualifiedSubject> {
-        let mut candidates = vec![subject.clone()];
-        if subject.is_default_context() {
-            candidates.extend(
-                self.contexts
-                    .keys()
-                    .filter(|c| c.as_str() != DEFAULT_CONTEXT)
-                    .map(|c| QualifiedSubject::in_context(c, &subject.name)),
-            );
-        }
-        candidates
-    }
-
-    /// `read` on each of `subject`'s candidates until one succeeds; else the
-    /// first candidate's error.
-    pub fn first_in_candidates<T>(
-        &self,
-        subject: &QualifiedSubject,
-        read: impl Fn(&QualifiedSubject) -> Result<T>,
-    ) -> Result<T> {
-        let mut first_error = None;
-        for candidate in self.subject_candidates(subject) {
-            match read(&candidate) {
-                Ok(found) => return Ok(found),
-                Err(error) => {
-                    first_error.get_or_insert(error);
-                }
-            }
-        }
-        Err(first_error.expect("a subject is always its own first candidate"))
-    }
-
-    /// Confluent's `hasSubjects`: whether `subject` has a live version (any
-    /// version with `include_deleted`). An empty name stands for its whole
-    /// context, so `:.ctx:` exists while any subject of `.ctx` does.
-    pub fn has_subjects(&self, subject: &QualifiedSubject, include_deleted: bool) -> bool {
-        let admits = |s: &Subject| include_deleted || s.has_live_versions();
-        if !subject.name.is_empty() {
-            return self.subject(&subject.to_string()).is_some_and(admits);
-        }
-        self.subjects()
-            .any(|(name, s)| QualifiedSubject::parse(name).context == subject.context && admits(s))
-    }
-
-    /// `id` in the context `subject` selects, as Confluent 7.9's
-    /// `getSchemaKeyUsingContexts` finds it: without `subject` in the
-    /// default context; a named subject must hold the id itself (an
-    /// unqualified one is also tried in every other context, then the
-    /// default context stands in); an empty name accepts any holder.
-    pub fn locate_id(&self, id: i32, subject: Option<&str>) -> Option<(&str, &IdEntry)> {
-        let in_context = |context: &str| {
-            let (name, context) = self.contexts.get_key_value(context)?;
-            Some((name.as_str(), context.ids.get(&id)?))
-        };
-        let held_by = |subject: &QualifiedSubject| {
-            let (context, entry) = in_context(&subject.context)?;
-            let name = subject.to_string();
-            (subject.name.is_empty() || entry.holders.iter().any(|(s, _)| **s == name))
-                .then_some((context, entry))
-        };
-        let Some(subject) = subject.map(QualifiedSubject::parse) else {
-            return in_context(DEFAULT_CONTEXT);
-        };
-        if let Some(found) = held_by(&subject) {
-            return Some(found);
-        }
-        if subject.name.is_empty() || !subject.is_default_context() {
-            return None;
-        }
-        self.known_contexts
-            .iter()
-            .find_map(|context| held_by(&QualifiedSubject::in_context(context, &subject.name)))
-            .or_else(|| in_context(DEFAULT_CONTEXT))
-    }
-
-    fn version_of(
-        &self,
-        subject: &str,
-        spec: VersionSpec,
-        include_deleted: bool,
-    ) -> Result<VersionView> {
-        let entry = self
-            .subject(subject)
-            .filter(|s| include_deleted || s.has_live_versions())
-            .ok_or_else(|| RegistryError::SubjectNotFound(subject.to_owned()))?;
-        let found = match spec {
-            VersionSpec::Latest => entry.latest_live(),
-            VersionSpec::Number(n) => entry
-                .versions
-                .get(&n)
-                .filter(|v| include_deleted || !v.deleted)
-                .map(|v| (n, v)),
-        };
-        let not_found = || match spec {
-            VersionSpec::Latest => "-1".to_owned(),
-            VersionSpec::Number(n) => n.to_string(),
-        };
-        found
-            .map(|(n, v)| VersionView::new(subject, n, v))
-            .ok_or_else(|| RegistryError::VersionNotFound(not_found()))
-    }
-}
-
-impl State {
-    fn subject_names(&self, prefix: &str, filter: SubjectFilter) -> Vec<String> {
-        self.subjects()
-            .filter(|(name, _)| matches_prefix(name, prefix))
-            .filter(|(_, subject)| match filter {
-                SubjectFilter::Live => subject.has_live_versions(),
-                SubjectFilter::All => true,
-                SubjectFilter::DeletedOnly => !subject.has_live_versions(),
-            })
-            .map(|(name, _)| name.to_owned())
-            .collect()
-    }
-}
-
 impl Registry {
     /// `GET /subjects`.
     pub fn subjects(&self, prefix: &str, filter: SubjectFilter) -> Vec<String> {
         self.state().subject_names(prefix, filter)
     }
 
+    /// Counts the writes published: what reads answer changes only when
+    /// this does.
+    pub fn generation(&self) -> u64 {
+        self.state().generation
+    }
+
     /// `GET /subjects` without parameters (every live subject of every
-    /// context): `render` makes the answer's bytes once per state of the
-    /// registry; until the next write, later requests share them.
-    pub fn all_subjects_answer(&self, render: impl FnOnce(Vec<String>) -> Bytes) -> Bytes {
+    /// context), and the generation it shows.
+    pub fn all_live_subjects(&self) -> (u64, Vec<String>) {
         let state = self.state();
-        let mut cached = lock(&self.all_subjects_answer);
-        match &*cached {
-            Some((generation, answer)) if *generation == state.generation => answer.clone(),
-            _ => {
-                let answer = render(state.subject_names(ALL_CONTEXTS, SubjectFilter::Live));
-                *cached = Some((state.generation, answer.clone()));
-                answer
-            }
-        }
+        let subjects = state.subject_names(ALL_CONTEXTS, SubjectFilter::Live);
+        (state.generation, subjects)
     }
 
     /// `GET /subjects/{s}/versions`: 40401 unless the subject (for an
@@ -294,25 +170,6 @@ impl Registry {
             .ok_or(RegistryError::SchemaIdNotFound(id))?;
         let max_id = state.context(context).map_or(0, |c| c.max_id);
         Ok((Arc::clone(&entry.content), max_id))
-    }
-
-    /// `GET /schemas/ids/{id}` in its plain form (no `format`, no
-    /// `fetchMaxId`): `render` makes its bytes on the first request for the
-    /// id, later requests share them.
-    pub fn id_answer(
-        &self,
-        id: i32,
-        subject: Option<&str>,
-        render: impl FnOnce(&SchemaContent) -> Bytes,
-    ) -> Result<Bytes> {
-        let state = self.state();
-        let (_, entry) = state
-            .locate_id(id, subject)
-            .ok_or(RegistryError::SchemaIdNotFound(id))?;
-        let answer = entry
-            .answer
-            .get_or_init(|| Box::new(render(&entry.content)));
-        Ok(Bytes::clone(answer))
     }
 
     /// `GET /schemas/ids/{id}/versions`: the subject-versions holding `id`,
@@ -436,8 +293,7 @@ impl Registry {
         let Some(format) = format.filter(|f| !f.is_empty()) else {
             return Cow::Borrowed(&content.schema);
         };
-        self.state()
-            .parse_stored(content)
+        parse_stored(&self.state(), content)
             .ok()
             .and_then(|parsed| parsed.formatted(format))
             .map_or(Cow::Borrowed(&content.schema), Cow::Owned)

@@ -2,15 +2,16 @@
 //! subject-versions, and collecting the texts a parser needs (spec §4.7).
 
 use std::collections::HashSet;
+use std::sync::Arc;
 
-use treaty_compat::{ParsedSchema, Referenced};
+use treaty_compat::Referenced;
 
 use super::content::SchemaContent;
-
-use super::records::Reference;
-use super::register::RequestReference;
+use super::error::SchemaProblem;
 use super::state::State;
 use super::subject::QualifiedSubject;
+use super::RequestReference;
+use crate::records::Reference;
 
 /// A reference subject without a context lives in the referrer's context.
 pub fn qualify_reference_subject(referrer: &QualifiedSubject, subject: &str) -> String {
@@ -22,13 +23,12 @@ pub fn qualify_reference_subject(referrer: &QualifiedSubject, subject: &str) -> 
     }
 }
 
-/// Resolves the request's references to concrete stored versions; the
-/// error is the `details` part of Confluent's 42201 message.
+/// Resolves the request's references to concrete stored versions.
 pub fn resolve(
     state: &State,
     referrer: &QualifiedSubject,
     requested: &[RequestReference],
-) -> Result<Vec<Reference>, String> {
+) -> Result<Vec<Reference>, SchemaProblem> {
     requested
         .iter()
         .map(|reference| resolve_one(state, referrer, reference))
@@ -39,20 +39,20 @@ fn resolve_one(
     state: &State,
     referrer: &QualifiedSubject,
     reference: &RequestReference,
-) -> Result<Reference, String> {
+) -> Result<Reference, SchemaProblem> {
     let (Some(name), Some(subject), Some(version)) =
         (&reference.name, &reference.subject, reference.version)
     else {
-        return Err(format!("Invalid reference: {}", reference.describe()));
+        return Err(SchemaProblem::InvalidReference(reference.clone()));
     };
     if version == 0 {
-        return Err(
-            "io.confluent.kafka.schemaregistry.exceptions.InvalidVersionException: 0".to_owned(),
-        );
+        return Err(SchemaProblem::ReferenceVersionZero);
     }
     let qualified = qualify_reference_subject(referrer, subject);
-    let not_found =
-        || format!("No schema reference found for subject \"{subject}\" and version {version}");
+    let not_found = || SchemaProblem::ReferenceNotFound {
+        subject: subject.clone(),
+        version,
+    };
     let entry = state.subject(&qualified).ok_or_else(not_found)?;
     let concrete = if version == -1 {
         entry.latest_live().map(|(v, _)| v)
@@ -66,9 +66,12 @@ fn resolve_one(
     })
 }
 
+/// A schema a reference reaches, under the name it is imported by.
+pub type ReferencedSchema = (String, Arc<SchemaContent>);
+
 /// Every schema `references` reach, transitively, each once, dependencies
-/// before the schemas that use them, as (reference name, text).
-pub fn referenced_schemas(state: &State, references: &[Reference]) -> Vec<(String, String)> {
+/// before the schemas that use them.
+pub fn referenced_schemas(state: &State, references: &[Reference]) -> Vec<ReferencedSchema> {
     let mut seen = HashSet::new();
     let mut schemas = Vec::new();
     for reference in references {
@@ -78,10 +81,13 @@ pub fn referenced_schemas(state: &State, references: &[Reference]) -> Vec<(Strin
 }
 
 /// The form the parser takes.
-pub fn as_referenced(schemas: &[(String, String)]) -> Vec<Referenced<'_>> {
+pub fn as_referenced(schemas: &[ReferencedSchema]) -> Vec<Referenced<'_>> {
     schemas
         .iter()
-        .map(|(name, text)| Referenced { name, text })
+        .map(|(name, content)| Referenced {
+            name,
+            text: &content.schema,
+        })
         .collect()
 }
 
@@ -89,7 +95,7 @@ fn collect(
     state: &State,
     reference: &Reference,
     seen: &mut HashSet<(String, i32)>,
-    schemas: &mut Vec<(String, String)>,
+    schemas: &mut Vec<ReferencedSchema>,
 ) {
     if !seen.insert((reference.subject.clone(), reference.version)) {
         return;
@@ -103,7 +109,7 @@ fn collect(
     for nested in &version.content.references {
         collect(state, nested, seen, schemas);
     }
-    schemas.push((reference.name.clone(), version.content.schema.clone()));
+    schemas.push((reference.name.clone(), Arc::clone(&version.content)));
 }
 
 /// The versions that reference `(subject, version)`, as (subject, id):
@@ -126,17 +132,4 @@ pub fn referrers(
         })
         .map(|(name, v)| (name.to_owned(), v.id))
         .collect()
-}
-
-impl State {
-    /// Parses stored content with the schemas its references reach.
-    pub fn parse_stored(&self, content: &SchemaContent) -> Result<ParsedSchema, String> {
-        let referenced = referenced_schemas(self, &content.references);
-        ParsedSchema::parse(
-            content.schema_type,
-            &content.schema,
-            &as_referenced(&referenced),
-        )
-        .map_err(|e| e.message)
-    }
 }

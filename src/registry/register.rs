@@ -1,21 +1,25 @@
-//! Registering a schema under a subject, and looking one up (spec §4.3,
-//! §4.4): turning the request into canonical content, finding the id and
-//! version it already has or allocating new ones, and the checks between.
+//! `POST /subjects/{s}/versions` (spec §4.3): finding the version a request
+//! already has, else checking and planning a new one: in READWRITE mode
+//! with a new or shared id and the next version, in IMPORT mode with the id
+//! (and version) the request names.
 
 use std::sync::Arc;
 
 use serde_json::Value;
-use treaty_compat::{ParsedSchema, SchemaType};
+use treaty_compat::SchemaType;
 
+use super::allocate;
 use super::content::{confluent_version, merge_metadata, with_confluent_version, SchemaContent};
-use super::queries::VersionView;
-use super::records::{IdWatermarkValue, Record};
+use super::error::{NotPermitted, SchemaProblem};
+use super::lookup::{find_requested, LookupOptions};
+use super::parse::{ParsedRequest, RequestParse};
 use super::references;
-use super::settings::Mode;
+use super::settings::{EffectiveConfig, Mode};
 use super::state::State;
 use super::subject::QualifiedSubject;
 use super::versions::Subject;
 use super::{Registry, RegistryError, Result};
+use crate::records::{IdWatermarkValue, Record};
 
 /// A reference as the client sent it; any part may be missing.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -23,19 +27,6 @@ pub struct RequestReference {
     pub name: Option<String>,
     pub subject: Option<String>,
     pub version: Option<i32>,
-}
-
-impl RequestReference {
-    /// Java's `SchemaReference.toString()`, quoted in error messages.
-    pub fn describe(&self) -> String {
-        let quoted = |v: &Option<String>| v.as_deref().unwrap_or("null").to_owned();
-        let version = self.version.map_or("null".to_owned(), |v| v.to_string());
-        format!(
-            "{{name='{}', subject='{}', version={version}}}",
-            quoted(&self.name),
-            quoted(&self.subject)
-        )
-    }
 }
 
 /// The body of register, lookup and compatibility requests.
@@ -73,23 +64,6 @@ impl SchemaRequest {
     pub fn has_schema(&self) -> bool {
         self.schema.as_deref().is_some_and(|t| !t.trim().is_empty())
     }
-
-    /// Confluent's `Invalid schema {…}` 42201 message around `details`.
-    pub fn invalid(&self, subject: &str, details: &str) -> RegistryError {
-        let references: Vec<String> = self.references.iter().map(|r| r.describe()).collect();
-        let references = references.join(", ");
-        let render = |v: &Option<Value>| v.as_ref().map_or("null".to_owned(), Value::to_string);
-        RegistryError::InvalidSchema(format!(
-            "Invalid schema {{subject={subject},version={},id={},schemaType={},references=[{references}],metadata={},ruleSet={},schema={},schemaTags=null}} with refs [{references}] of type {}, details: {details}",
-            self.version.unwrap_or(0),
-            self.id.unwrap_or(-1),
-            self.schema_type.as_str(),
-            render(&self.metadata),
-            render(&self.rule_set),
-            self.schema.as_deref().unwrap_or("null"),
-            self.schema_type.as_str(),
-        ))
-    }
 }
 
 /// What a registration answers.
@@ -102,151 +76,21 @@ pub struct RegisterOutcome {
     pub long_form: Option<Arc<SchemaContent>>,
 }
 
-/// A request turned into what would be stored, and its parse.
-pub struct Prepared {
-    pub content: SchemaContent,
-    pub parsed: ParsedSchema,
-}
-
-impl State {
-    /// Parses and canonicalises `request` as registration would. An empty
-    /// schema reuses `previous` (registration passes the subject's latest
-    /// live version), else it is 42201 `Empty schema`.
-    pub fn prepare(
-        &self,
-        subject: &QualifiedSubject,
-        request: &SchemaRequest,
-        normalize: bool,
-        previous: Option<&SchemaContent>,
-    ) -> Result<Prepared> {
-        let text = request.schema.as_deref().filter(|t| !t.trim().is_empty());
-        let (text, schema_type, mut refs) = match (text, previous) {
-            (Some(text), _) => {
-                let refs = references::resolve(self, subject, &request.references)
-                    .map_err(|details| request.invalid(&subject.to_string(), &details))?;
-                (text.to_owned(), request.schema_type, refs)
-            }
-            (None, Some(latest)) => (
-                latest.schema.clone(),
-                latest.schema_type,
-                latest.references.clone(),
-            ),
-            (None, None) => return Err(RegistryError::InvalidSchema("Empty schema".to_owned())),
-        };
-        let referenced = references::referenced_schemas(self, &refs);
-        let texts = references::as_referenced(&referenced);
-        let parsed = ParsedSchema::parse(schema_type, &text, &texts)
-            .map_err(|e| request.invalid(&subject.to_string(), &e.message))?;
-        let schema = if normalize {
-            refs.sort_by(|a, b| {
-                (&a.name, &a.subject, a.version).cmp(&(&b.name, &b.subject, b.version))
-            });
-            refs.dedup();
-            parsed
-                .normalized_text()
-                .map_err(|e| request.invalid(&subject.to_string(), &e.message))?
-        } else {
-            parsed.canonical_text()
-        };
-        let content = SchemaContent {
-            schema_type,
-            schema,
-            references: refs,
-            metadata: request.metadata.clone().map(Box::new),
-            rule_set: request.rule_set.clone().map(Box::new),
-        };
-        Ok(Prepared { content, parsed })
-    }
-
-    /// The version a lookup finds without parsing, when the request's text
-    /// is exactly a version's stored text (what serializers send: the
-    /// schema as the registry gave it). Avro and JSON Schema texts are
-    /// stored canonical or normalised, and parsing either gives it back
-    /// (compat's `canonical_idempotence` test), so the parse would find the
-    /// same version. Only for lookups that do not normalise and carry no
-    /// references; anything else, or no exact match, is left to the parse.
-    fn find_as_sent(
-        &self,
-        subject: &str,
-        request: &SchemaRequest,
-        include_deleted: bool,
-    ) -> Option<VersionView> {
-        if request.schema_type == SchemaType::Protobuf || !request.references.is_empty() {
-            return None;
-        }
-        let as_sent = SchemaContent {
-            schema_type: request.schema_type,
-            schema: request.schema.clone()?,
-            references: Vec::new(),
-            metadata: request.metadata.clone().map(Box::new),
-            rule_set: request.rule_set.clone().map(Box::new),
-        };
-        let (number, version) = self
-            .subject(subject)?
-            .newest_with(as_sent.fingerprint(), include_deleted)?;
-        Some(VersionView::new(subject, number, version))
-    }
-
-    /// The version of `subject` a lookup of `request` finds: by its text as
-    /// sent where that is enough, else by the parse of it.
-    fn find_requested(
-        &self,
-        subject: &QualifiedSubject,
-        request: &SchemaRequest,
-        normalize: bool,
-        include_deleted: bool,
-        latest_only: bool,
-    ) -> Result<Option<VersionView>> {
-        let name = subject.to_string();
-        if !normalize && !latest_only {
-            if let Some(found) = self.find_as_sent(&name, request, include_deleted) {
-                return Ok(Some(found));
-            }
-        }
-        let prepared = self.prepare(subject, request, normalize, None)?;
-        Ok(self.find_version(&name, &prepared.content, include_deleted, latest_only))
-    }
-
-    /// The version of `subject` a lookup of `content` finds (live only, or
-    /// any with `include_deleted`): one with equal content, else the newest
-    /// that `content` can look up. With `latest_only` (a request for
-    /// version -1) only the latest live version is tried, by look-up rules.
-    fn find_version(
-        &self,
-        subject: &str,
-        content: &SchemaContent,
-        include_deleted: bool,
-        latest_only: bool,
-    ) -> Option<VersionView> {
-        let entry = self.subject(subject)?;
-        if latest_only {
-            return entry
-                .latest_live()
-                .filter(|(number, v)| content.can_look_up(&v.content, *number))
-                .map(|(number, v)| VersionView::new(subject, number, v));
-        }
-        entry
-            .newest_with(content.fingerprint(), include_deleted)
-            .or_else(|| entry.newest_looked_up(content, include_deleted, |_| true))
-            .map(|(number, v)| VersionView::new(subject, number, v))
-    }
-}
-
 impl Registry {
     /// What a schema new to the registry must pass beyond parsing.
     pub(super) fn validate_new(
         &self,
         subject: &QualifiedSubject,
         request: &SchemaRequest,
-        prepared: &Prepared,
+        parsed: &ParsedRequest,
     ) -> Result<()> {
         if !self.avro_validate_defaults {
             return Ok(());
         }
-        prepared
+        parsed
             .parsed
             .validate_defaults()
-            .map_err(|e| request.invalid(&subject.to_string(), &e.message))
+            .map_err(|e| request.invalid(subject, SchemaProblem::Parse(e.message)))
     }
 
     /// `POST /subjects/{s}/versions`, in the order of Confluent 7.9's
@@ -261,127 +105,67 @@ impl Registry {
         if !subject.is_valid_for_writes() {
             return Err(RegistryError::InvalidSubject(subject.to_string()));
         }
+        let parse = self.request_parse();
         // What every producer does at startup, answered from the published
         // state without queueing behind writers: what is published is
         // durable, so a match there is a match. Anything else (no match, an
         // error that a pending write might cure) takes the writer's path.
-        if let Ok(Some(found)) = Self::first_lookup(&self.state(), &subject, &request, normalize) {
+        let published = find_registered(&self.state(), &subject, &request, normalize, &parse);
+        if let Ok(Some(found)) = published {
             return Ok(found);
         }
         self.write(|state| {
-            if let Some(found) = Self::first_lookup(state, &subject, &request, normalize)? {
+            if let Some(found) = find_registered(state, &subject, &request, normalize, &parse)? {
                 return Ok((vec![], found));
             }
-            let normalize = normalize || state.effective_config(&subject).normalize;
+            let config = state.effective_config(&subject);
+            let normalize = normalize || config.normalize;
             let name = subject.to_string();
             let mode = state.effective_mode(&subject);
             if mode.is_read_only() {
-                return Err(RegistryError::OperationNotPermitted(format!(
-                    "Subject {name} is in read-only mode"
-                )));
+                return Err(NotPermitted::ReadOnly(name).into());
             }
+            let plan = Plan {
+                state,
+                subject: &subject,
+                request: &request,
+                normalize,
+                config,
+                parse: &parse,
+            };
             match (request.explicit_id(), mode) {
-                (Some(_), Mode::Import) => self.plan_import(state, &subject, &request, normalize),
-                (Some(_), _) => Err(RegistryError::OperationNotPermitted(format!(
-                    "Subject {name} is not in import mode"
-                ))),
-                (None, Mode::ReadWrite) => self.plan_register(state, &subject, &request, normalize),
-                (None, _) => Err(RegistryError::OperationNotPermitted(format!(
-                    "Subject {name} is not in read-write mode"
-                ))),
+                (Some(id), Mode::Import) => self.plan_import(plan, id),
+                (Some(_), _) => Err(NotPermitted::NotImportMode(name).into()),
+                (None, Mode::ReadWrite) => self.plan_register(plan),
+                (None, _) => Err(NotPermitted::NotReadWriteMode(name).into()),
             }
         })
         .await
     }
 
-    /// Registration's first step, before any mode check (unless config
-    /// default or override metadata would change the request).
-    fn first_lookup(
-        state: &State,
-        subject: &QualifiedSubject,
-        request: &SchemaRequest,
-        normalize: bool,
-    ) -> Result<Option<RegisterOutcome>> {
-        let config = state.effective_config(subject);
-        if config.has_defaults_or_overrides() {
-            return Ok(None);
-        }
-        Self::already_registered(state, subject, request, normalize || config.normalize)
-    }
-
-    /// The lookup registration starts with: a request that matches a live
-    /// version as submitted answers with it.
-    fn already_registered(
-        state: &State,
-        subject: &QualifiedSubject,
-        request: &SchemaRequest,
-        normalize: bool,
-    ) -> Result<Option<RegisterOutcome>> {
-        if !request.has_schema() {
-            return Ok(None);
-        }
-        let requested = request.requested_version();
-        let Some(found) =
-            state.find_requested(subject, request, normalize, false, requested == -1)?
-        else {
-            return Ok(None);
-        };
-        let outcome = if requested == 0 || requested == -1 {
-            let same_id = request.explicit_id().is_none_or(|id| id == found.id);
-            same_id.then_some(RegisterOutcome {
-                id: found.id,
-                version: found.version,
-                long_form: None,
-            })
-        } else {
-            (request.id == Some(found.id) && found.version == requested).then(|| RegisterOutcome {
-                id: found.id,
-                version: found.version,
-                long_form: Some(Arc::clone(&found.content)),
-            })
-        };
-        Ok(outcome)
-    }
-
-    /// READWRITE registration of what the first lookup did not find: the
+    /// READWRITE registration of what [`find_registered`] did not find: the
     /// schema and metadata completed from the previous version and the
-    /// config, `confluent:version` kept, then dedupe, compatibility and
-    /// the new version. The long response is given whenever the server
-    /// completed the request.
-    fn plan_register(
-        &self,
-        state: &State,
-        subject: &QualifiedSubject,
-        request: &SchemaRequest,
-        normalize: bool,
-    ) -> Result<(Vec<Record>, RegisterOutcome)> {
+    /// config, then dedupe, compatibility and the new version.
+    fn plan_register(&self, plan: Plan<'_>) -> Result<(Vec<Record>, RegisterOutcome)> {
+        let Plan {
+            state,
+            subject,
+            request,
+            ..
+        } = plan;
         let name = subject.to_string();
-        let config = state.effective_config(subject);
         let entry = state.subject(&name);
-        let new_version = entry.map_or(1, Subject::next_version);
+        let new_version = allocate::next_version(subject, entry)?;
         let previous = entry
             .and_then(Subject::latest_live)
             .map(|(_, v)| Arc::clone(&v.content));
-        let prepared = state.prepare(subject, request, normalize, previous.as_deref())?;
-        self.validate_new(subject, request, &prepared)?;
-
-        let specific = request
-            .metadata
-            .as_ref()
-            .or_else(|| previous.as_ref().and_then(|p| p.metadata.as_deref()));
-        let mut metadata = merge_metadata(
-            merge_metadata(config.default_metadata.as_ref(), specific).as_ref(),
-            config.override_metadata.as_ref(),
-        );
-        let requested = request.requested_version();
-        if requested != 0 || confluent_version(metadata.as_ref()).is_some() {
-            metadata = Some(with_confluent_version(metadata.as_ref(), new_version));
-        }
-        let completed = !request.has_schema() || metadata.is_some();
-        let content = Arc::new(SchemaContent {
-            metadata: metadata.map(Box::new),
-            ..prepared.content
-        });
+        let parsed =
+            plan.parse
+                .parse(state, subject, request, plan.normalize, previous.as_deref())?;
+        self.validate_new(subject, request, &parsed)?;
+        let (content, completed) =
+            complete(&plan, parsed.content, previous.as_deref(), new_version);
+        let content = Arc::new(content);
         let answer = |version: i32, id: i32| RegisterOutcome {
             id,
             version,
@@ -391,28 +175,21 @@ impl Registry {
         let context = state.context(&subject.context);
         let existing_id =
             context.and_then(|c| c.by_fingerprint.get(&content.fingerprint()).copied());
-        if let (Some(id), Some(entry), 0) = (existing_id, entry, requested) {
-            let holding = entry.versions.iter().rev().find(|(_, v)| v.id == id);
-            if let Some((number, _)) = holding.filter(|(_, v)| !v.deleted) {
-                return Ok((vec![], answer(*number, id)));
-            }
-        }
+        let requested = request.requested_version();
         if let (Some(entry), 0) = (entry, requested) {
-            let equivalent = entry
-                .newest_looked_up(&content, false, |v| existing_id.is_none_or(|id| id == v.id));
-            if let Some((number, version)) = equivalent {
-                return Ok((vec![], answer(number, version.id)));
+            if let Some((number, id)) = equivalent_version(entry, &content, existing_id) {
+                return Ok((vec![], answer(number, id)));
             }
         }
 
         let messages = self.check_compatibility(
             state,
             subject,
-            &prepared.parsed,
+            &parsed.parsed,
             &content,
-            config.level,
-            &config.check_options(),
-            config.compatibility_group.as_deref(),
+            plan.config.level,
+            &plan.config.check_options(),
+            plan.config.compatibility_group.as_deref(),
         )?;
         if !messages.is_empty() {
             return Err(RegistryError::Incompatible {
@@ -421,64 +198,43 @@ impl Registry {
             });
         }
         if requested > 0 && requested != new_version {
-            return Err(RegistryError::InvalidSchema(
-                "Version is not one more than previous version".to_owned(),
-            ));
+            return Err(RegistryError::VersionNotNext);
         }
 
         let mut records = Vec::new();
         let id = match existing_id {
-            Some(id) => id,
+            Some(id) => {
+                // Soft-deleted versions with the same content go (Confluent
+                // replaces them); a new id has none.
+                records.extend(replaced_soft_deleted(state, &name, entry, id));
+                id
+            }
             None => {
-                let id = context.map_or(0, |c| c.max_id) + 1;
-                records.push(Record::IdWatermark(
-                    subject.context.clone(),
-                    IdWatermarkValue { id },
-                ));
+                let id = allocate::next_id(subject, context)?;
+                records.push(watermark(subject, id));
                 id
             }
         };
-        // Soft-deleted versions with the same content go (Confluent
-        // replaces them); a new id has none.
-        if let (Some(entry), Some(_)) = (entry, existing_id) {
-            for (number, _) in entry
-                .versions
-                .iter()
-                .filter(|(_, v)| v.deleted && v.id == id)
-            {
-                if references::referrers(state, &name, *number, true).is_empty() {
-                    records.push(Record::Schema(name.clone(), *number, None));
-                }
-            }
-        }
-        if !subject.is_default_context() && !state.known_contexts.contains(&subject.context) {
-            records.push(Record::Context(subject.context.clone()));
-        }
-        records.push(Record::Schema(
-            name.clone(),
-            new_version,
-            Some(content.to_value(&name, new_version, id, false)),
-        ));
+        records.extend(version_records(state, subject, new_version, id, &content));
         Ok((records, answer(new_version, id)))
     }
 
     /// IMPORT mode: the id (and version) come from the request; no
     /// compatibility check; the text is stored as sent.
-    fn plan_import(
-        &self,
-        state: &State,
-        subject: &QualifiedSubject,
-        request: &SchemaRequest,
-        normalize: bool,
-    ) -> Result<(Vec<Record>, RegisterOutcome)> {
-        let name = subject.to_string();
-        let Some(id) = request.explicit_id() else {
-            return Err(RegistryError::OperationNotPermitted(format!(
-                "Subject {name} is not in read-write mode"
-            )));
-        };
-        let prepared = state.prepare(subject, request, normalize, None)?;
-        let mut content = prepared.content;
+    fn plan_import(&self, plan: Plan<'_>, id: i32) -> Result<(Vec<Record>, RegisterOutcome)> {
+        let Plan {
+            state,
+            subject,
+            request,
+            normalize,
+            ..
+        } = plan;
+        allocate::check_imported_id(id)?;
+        if let Some(version) = request.explicit_version() {
+            allocate::check_imported_version(version)?;
+        }
+        let parsed = plan.parse.parse(state, subject, request, normalize, None)?;
+        let mut content = parsed.content;
         if !normalize {
             if let Some(text) = request.schema.as_deref().filter(|t| !t.trim().is_empty()) {
                 content.schema = text.to_owned();
@@ -487,31 +243,19 @@ impl Registry {
         let context = state.context(&subject.context);
         if let Some(bound) = context.and_then(|c| c.ids.get(&id)) {
             if bound.fingerprint != content.fingerprint() {
-                return Err(RegistryError::OperationNotPermitted(format!(
-                    "Overwrite new schema with id {id} is not permitted."
-                )));
+                return Err(NotPermitted::IdTaken(id).into());
             }
         }
-        let entry = state.subject(&name);
-        let version = request
-            .explicit_version()
-            .filter(|&v| v > 0)
-            .unwrap_or_else(|| entry.map_or(1, Subject::next_version));
+        let entry = state.subject(&subject.to_string());
+        let version = match request.explicit_version().filter(|&v| v > 0) {
+            Some(version) => version,
+            None => allocate::next_version(subject, entry)?,
+        };
         let mut records = Vec::new();
         if context.map_or(0, |c| c.max_id) < id {
-            records.push(Record::IdWatermark(
-                subject.context.clone(),
-                IdWatermarkValue { id },
-            ));
+            records.push(watermark(subject, id));
         }
-        if !subject.is_default_context() && !state.known_contexts.contains(&subject.context) {
-            records.push(Record::Context(subject.context.clone()));
-        }
-        records.push(Record::Schema(
-            name.clone(),
-            version,
-            Some(content.to_value(&name, version, id, false)),
-        ));
+        records.extend(version_records(state, subject, version, id, &content));
         let long = request.explicit_version().is_some();
         Ok((
             records,
@@ -522,51 +266,149 @@ impl Registry {
             },
         ))
     }
+}
 
-    /// `POST /subjects/{s}`: the version of `subject` holding this schema.
-    /// An unqualified subject not found in the default context is looked up
-    /// in every other context (where invalid schemas are no error). What
-    /// is found nowhere is 40401 or 40403 as the subject exists or not.
-    pub fn lookup(
-        &self,
-        subject: &str,
-        request: &SchemaRequest,
-        normalize: bool,
-        include_deleted: bool,
-    ) -> Result<VersionView> {
-        let state = self.state();
-        let qualified = QualifiedSubject::parse(subject);
-        let normalize = normalize || state.effective_config(&qualified).normalize;
-        let candidates = state.subject_candidates(&qualified);
-        if let Some(found) =
-            Self::lookup_in(&state, &qualified, request, normalize, include_deleted)?
-        {
-            return Ok(found);
-        }
-        for candidate in candidates.iter().skip(1) {
-            if let Ok(Some(found)) =
-                Self::lookup_in(&state, candidate, request, normalize, include_deleted)
-            {
-                return Ok(found);
-            }
-        }
-        if state.has_subjects(&qualified, include_deleted) {
-            Err(RegistryError::SchemaNotFound)
-        } else {
-            Err(RegistryError::SubjectNotFound(qualified.to_string()))
+/// What planning a registration works with.
+struct Plan<'a> {
+    state: &'a State,
+    subject: &'a QualifiedSubject,
+    request: &'a SchemaRequest,
+    normalize: bool,
+    config: EffectiveConfig,
+    parse: &'a RequestParse<'a>,
+}
+
+/// Registration's first step, before any mode check (and skipped where
+/// config default or override metadata would change the request): a
+/// request that a live version already matches, as submitted, is answered
+/// with that version.
+fn find_registered(
+    state: &State,
+    subject: &QualifiedSubject,
+    request: &SchemaRequest,
+    normalize: bool,
+    parse: &RequestParse,
+) -> Result<Option<RegisterOutcome>> {
+    let config = state.effective_config(subject);
+    if config.has_defaults_or_overrides() || !request.has_schema() {
+        return Ok(None);
+    }
+    let requested = request.requested_version();
+    let options = LookupOptions {
+        normalize: normalize || config.normalize,
+        include_deleted: false,
+        latest_only: requested == -1,
+    };
+    let Some(found) = find_requested(state, subject, request, options, parse)? else {
+        return Ok(None);
+    };
+    let outcome = if requested == 0 || requested == -1 {
+        let same_id = request.explicit_id().is_none_or(|id| id == found.id);
+        same_id.then_some(RegisterOutcome {
+            id: found.id,
+            version: found.version,
+            long_form: None,
+        })
+    } else {
+        (request.id == Some(found.id) && found.version == requested).then(|| RegisterOutcome {
+            id: found.id,
+            version: found.version,
+            long_form: Some(Arc::clone(&found.content)),
+        })
+    };
+    Ok(outcome)
+}
+
+/// The parsed content with its metadata completed as Confluent completes
+/// it: the request's (or the previous version's) over the config default,
+/// under the config override, `confluent:version` kept or set. Also
+/// whether the server completed the request (then it answers in the long
+/// form).
+fn complete(
+    plan: &Plan<'_>,
+    content: SchemaContent,
+    previous: Option<&SchemaContent>,
+    new_version: i32,
+) -> (SchemaContent, bool) {
+    let request = plan.request;
+    let specific = request
+        .metadata
+        .as_ref()
+        .or_else(|| previous.and_then(|p| p.metadata.as_deref()));
+    let mut metadata = merge_metadata(
+        merge_metadata(plan.config.default_metadata.as_ref(), specific).as_ref(),
+        plan.config.override_metadata.as_ref(),
+    );
+    if request.requested_version() != 0 || confluent_version(metadata.as_ref()).is_some() {
+        metadata = Some(with_confluent_version(metadata.as_ref(), new_version));
+    }
+    let completed = !request.has_schema() || metadata.is_some();
+    let content = SchemaContent {
+        metadata: metadata.map(Box::new),
+        ..content
+    };
+    (content, completed)
+}
+
+/// A live version that already holds `content` (by its id where the
+/// context has one for it, else by Confluent's look-up rules), as
+/// (version, id).
+fn equivalent_version(
+    entry: &Subject,
+    content: &SchemaContent,
+    existing_id: Option<i32>,
+) -> Option<(i32, i32)> {
+    if let Some(id) = existing_id {
+        let holding = entry.versions.iter().rev().find(|(_, v)| v.id == id);
+        if let Some((number, _)) = holding.filter(|(_, v)| !v.deleted) {
+            return Some((*number, id));
         }
     }
+    entry
+        .newest_looked_up(content, false, |v| existing_id.is_none_or(|id| id == v.id))
+        .map(|(number, version)| (number, version.id))
+}
 
-    fn lookup_in(
-        state: &State,
-        subject: &QualifiedSubject,
-        request: &SchemaRequest,
-        normalize: bool,
-        include_deleted: bool,
-    ) -> Result<Option<VersionView>> {
-        if !request.has_schema() {
-            return Ok(None);
-        }
-        state.find_requested(subject, request, normalize, include_deleted, false)
+/// Tombstones for the unreferenced soft-deleted versions of `name` that
+/// hold `id`.
+fn replaced_soft_deleted(
+    state: &State,
+    name: &str,
+    entry: Option<&Subject>,
+    id: i32,
+) -> Vec<Record> {
+    let Some(entry) = entry else {
+        return Vec::new();
+    };
+    entry
+        .versions
+        .iter()
+        .filter(|(_, v)| v.deleted && v.id == id)
+        .filter(|(number, _)| references::referrers(state, name, **number, true).is_empty())
+        .map(|(number, _)| Record::Schema(name.to_owned(), *number, None))
+        .collect()
+}
+
+/// Keeps `id` from being allocated again, even after the schemas holding
+/// it are gone.
+fn watermark(subject: &QualifiedSubject, id: i32) -> Record {
+    Record::IdWatermark(subject.context.clone(), IdWatermarkValue { id })
+}
+
+/// The records of a new version: its context first if the context is new.
+fn version_records(
+    state: &State,
+    subject: &QualifiedSubject,
+    version: i32,
+    id: i32,
+    content: &SchemaContent,
+) -> Vec<Record> {
+    let mut records = Vec::with_capacity(2);
+    if !subject.is_default_context() && !state.known_contexts.contains(&subject.context) {
+        records.push(Record::Context(subject.context.clone()));
     }
+    let name = subject.to_string();
+    let value = content.to_value(&name, version, id, false);
+    records.push(Record::Schema(name, version, Some(value)));
+    records
 }

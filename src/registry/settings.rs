@@ -8,11 +8,11 @@ use serde_json::{Map, Value};
 use treaty_compat::{CheckOptions, CompatibilityLevel};
 
 use super::delete::purge_soft_deleted;
-use super::records::{ModeValue, Record};
-use super::state::State;
+use super::error::NotPermitted;
 use super::subject::QualifiedSubject;
 use super::versions::Subject;
 use super::{Registry, RegistryError, Result};
+use crate::records::{ModeValue, Record};
 
 pub const DEFAULT_COMPATIBILITY: CompatibilityLevel = CompatibilityLevel::Backward;
 
@@ -89,7 +89,7 @@ fn scope_key(subject: &QualifiedSubject) -> Option<String> {
 
 /// Where settings for `subject` are looked up, most specific first. The
 /// global scope reaches the default context only (as in Confluent 7.9).
-fn scope_chain(subject: &QualifiedSubject) -> Vec<Option<String>> {
+pub(super) fn scope_chain(subject: &QualifiedSubject) -> Vec<Option<String>> {
     let mut chain = Vec::with_capacity(3);
     if !subject.name.is_empty() {
         chain.push(Some(subject.to_string()));
@@ -104,7 +104,7 @@ fn scope_chain(subject: &QualifiedSubject) -> Vec<Option<String>> {
 }
 
 /// A config in GET shape, with the default level where the record has none.
-fn with_default_level(config: &Value) -> Value {
+pub(super) fn with_default_level(config: &Value) -> Value {
     let mut config = config.as_object().cloned().unwrap_or_default();
     config
         .entry("compatibilityLevel")
@@ -112,7 +112,7 @@ fn with_default_level(config: &Value) -> Value {
     Value::Object(config)
 }
 
-fn default_config() -> Value {
+pub(super) fn default_config() -> Value {
     with_default_level(&Value::Object(Map::new()))
 }
 
@@ -144,71 +144,6 @@ impl EffectiveConfig {
             validate_fields: self.validate_fields,
             protobuf_wire_rules: self.protobuf_wire_rules,
         }
-    }
-}
-
-impl State {
-    /// The first config record along the chain decides; Confluent 7.9 fills
-    /// a missing level from the server default, not from wider scopes.
-    pub fn effective_config_value(&self, subject: &QualifiedSubject) -> Value {
-        scope_chain(subject)
-            .iter()
-            .find_map(|scope| self.configs.get(scope))
-            .map_or_else(default_config, with_default_level)
-    }
-
-    pub fn effective_config(&self, subject: &QualifiedSubject) -> EffectiveConfig {
-        let config = self.effective_config_value(subject);
-        let flag = |name: &str| config.get(name).and_then(Value::as_bool).unwrap_or(false);
-        let part = |name: &str| config.get(name).filter(|v| v.is_object()).cloned();
-        EffectiveConfig {
-            level: config
-                .get("compatibilityLevel")
-                .and_then(Value::as_str)
-                .and_then(|level| level.parse().ok())
-                .unwrap_or(DEFAULT_COMPATIBILITY),
-            normalize: flag("normalize"),
-            validate_fields: flag("validateFields"),
-            protobuf_wire_rules: flag(PROTOBUF_WIRE_RULES),
-            compatibility_group: config
-                .get("compatibilityGroup")
-                .and_then(Value::as_str)
-                .map(str::to_owned),
-            default_metadata: part("defaultMetadata"),
-            override_metadata: part("overrideMetadata"),
-            rule_set_defaults: part("defaultRuleSet").is_some()
-                || part("overrideRuleSet").is_some(),
-        }
-    }
-
-    /// A global READONLY_OVERRIDE wins over every subject and context mode.
-    pub fn effective_mode(&self, subject: &QualifiedSubject) -> Mode {
-        let global = self.modes.get(&None).and_then(|m| m.parse().ok());
-        if global == Some(Mode::ReadOnlyOverride) {
-            return Mode::ReadOnlyOverride;
-        }
-        scope_chain(subject)
-            .iter()
-            .find_map(|scope| self.modes.get(scope))
-            .and_then(|mode| mode.parse().ok())
-            .unwrap_or(Mode::ReadWrite)
-    }
-
-    fn global_mode(&self) -> Mode {
-        self.modes
-            .get(&None)
-            .and_then(|mode| mode.parse().ok())
-            .unwrap_or(Mode::ReadWrite)
-    }
-
-    /// Config writes and deletes are refused in read-only modes.
-    pub fn ensure_writable(&self, subject: &QualifiedSubject) -> Result<()> {
-        if self.effective_mode(subject).is_read_only() {
-            return Err(RegistryError::OperationNotPermitted(format!(
-                "Subject {subject} is in read-only mode"
-            )));
-        }
-        Ok(())
     }
 }
 
@@ -353,9 +288,7 @@ impl Registry {
                     .collect();
                 let live = in_scope.iter().any(|(_, s)| s.has_live_versions());
                 if live && !force {
-                    return Err(RegistryError::OperationNotPermitted(
-                        "Cannot import since found existing subjects".to_owned(),
-                    ));
+                    return Err(NotPermitted::SubjectsExist.into());
                 }
                 for (name, _) in in_scope {
                     records.extend(purge_soft_deleted(state, name)?);

@@ -1,18 +1,26 @@
-//! The in-memory index every read is served from. It changes only by
-//! applying records, the same records the store persists, so the state after
-//! a restart is the state before it.
+//! The in-memory index every read is served from, and the questions every
+//! operation asks of it (which subject a name reaches, which config and
+//! mode apply). It changes only by applying records, the same records the
+//! log persists, so the state after a restart is the state before it.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::hash::{BuildHasherDefault, Hasher};
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
-use bytes::Bytes;
 use serde_json::Value;
 
 use super::content::{Fingerprint, SchemaContent};
-use super::records::{Record, SchemaValue};
+use super::error::NotPermitted;
+use super::queries::{matches_prefix, SubjectFilter, VersionSpec, VersionView};
+use super::settings::{
+    default_config, scope_chain, with_default_level, EffectiveConfig, Mode, DEFAULT_COMPATIBILITY,
+    PROTOBUF_WIRE_RULES,
+};
 use super::subject::QualifiedSubject;
+use super::subject::DEFAULT_CONTEXT;
 use super::versions::{Subject, Version};
+use super::{RegistryError, Result};
+use crate::records::{Record, SchemaValue};
 
 /// An id and the subject-versions that hold it, in the order they came.
 #[derive(Clone, Debug)]
@@ -20,10 +28,6 @@ pub struct IdEntry {
     pub content: Arc<SchemaContent>,
     pub fingerprint: Fingerprint,
     pub holders: Vec<(Arc<str>, i32)>,
-    /// The bytes of `GET /schemas/ids/{id}`, rendered on the first request
-    /// for them: an id's content never changes while the id exists.
-    /// Boxed: most ids are never fetched, and a million are held.
-    pub answer: OnceLock<Box<Bytes>>,
 }
 
 /// Ids are allocated per context.
@@ -59,21 +63,24 @@ impl Hasher for DigestHasher {
 
 /// A record made ready to apply: what needs no state (a version's content
 /// and its fingerprint) done already, so that replay can do it on another
-/// thread than the one applying.
-pub enum Prepared {
-    Version(String, i32, Option<PreparedVersion>),
+/// thread than the one applying, and a write once for the staged and the
+/// published state, which then share the content.
+#[derive(Clone)]
+pub enum ReadyRecord {
+    Version(String, i32, Option<ReadyVersion>),
     /// Boxed: rare (configs, modes, markers), and a record is large.
     Other(Box<Record>),
 }
 
-pub struct PreparedVersion {
+#[derive(Clone)]
+pub struct ReadyVersion {
     id: i32,
     deleted: bool,
     content: Arc<SchemaContent>,
     fingerprint: Fingerprint,
 }
 
-impl PreparedVersion {
+impl ReadyVersion {
     fn new(value: SchemaValue) -> Self {
         let (id, deleted) = (value.id, value.deleted);
         let content = SchemaContent::from_value(value);
@@ -86,13 +93,13 @@ impl PreparedVersion {
     }
 }
 
-impl From<Record> for Prepared {
+impl From<Record> for ReadyRecord {
     fn from(record: Record) -> Self {
         match record {
             Record::Schema(subject, version, value) => {
-                Prepared::Version(subject, version, value.map(PreparedVersion::new))
+                ReadyRecord::Version(subject, version, value.map(ReadyVersion::new))
             }
-            other => Prepared::Other(Box::new(other)),
+            other => ReadyRecord::Other(Box::new(other)),
         }
     }
 }
@@ -150,23 +157,23 @@ impl State {
     }
 
     pub fn apply(&mut self, record: Record) {
-        self.apply_prepared(Prepared::from(record));
+        self.apply_ready(ReadyRecord::from(record));
     }
 
-    pub fn apply_prepared(&mut self, prepared: Prepared) {
+    pub fn apply_ready(&mut self, ready: ReadyRecord) {
         self.generation += 1;
-        match prepared {
-            Prepared::Version(subject, version, value) => {
+        match ready {
+            ReadyRecord::Version(subject, version, value) => {
                 self.replace_version(subject, version, value)
             }
-            Prepared::Other(record) => self.apply_other(*record),
+            ReadyRecord::Other(record) => self.apply_other(*record),
         }
     }
 
     fn apply_other(&mut self, record: Record) {
         match record {
             Record::Schema(subject, version, value) => {
-                self.replace_version(subject, version, value.map(PreparedVersion::new))
+                self.replace_version(subject, version, value.map(ReadyVersion::new))
             }
             Record::Config(subject, value) => set_or_remove(&mut self.configs, subject, value),
             Record::Mode(subject, value) => {
@@ -190,15 +197,15 @@ impl State {
         }
     }
 
-    fn replace_version(&mut self, subject: String, version: i32, value: Option<PreparedVersion>) {
+    fn replace_version(&mut self, subject: String, version: i32, value: Option<ReadyVersion>) {
         self.remove_version(&subject, version);
         if let Some(value) = value {
             self.insert_version(subject, version, value);
         }
     }
 
-    fn insert_version(&mut self, subject: String, version: i32, value: PreparedVersion) {
-        let PreparedVersion {
+    fn insert_version(&mut self, subject: String, version: i32, value: ReadyVersion) {
+        let ReadyVersion {
             id,
             deleted,
             content,
@@ -225,7 +232,6 @@ impl State {
             fingerprint,
             // Most ids have one holder: no room reserved for more.
             holders: Vec::with_capacity(1),
-            answer: OnceLock::new(),
         });
         entry.holders.push((Arc::clone(&name), version));
         let (content, fingerprint) = (Arc::clone(&entry.content), entry.fingerprint);
@@ -271,6 +277,183 @@ impl State {
                 context.by_fingerprint.remove(&fingerprint);
             }
         }
+    }
+
+    /// The subjects a version read of `subject` tries: itself, then (for an
+    /// unqualified name) the same name in every other context.
+    pub fn subject_candidates(&self, subject: &QualifiedSubject) -> Vec<QualifiedSubject> {
+        let mut candidates = vec![subject.clone()];
+        if subject.is_default_context() {
+            candidates.extend(
+                self.contexts
+                    .keys()
+                    .filter(|c| c.as_str() != DEFAULT_CONTEXT)
+                    .map(|c| QualifiedSubject::in_context(c, &subject.name)),
+            );
+        }
+        candidates
+    }
+
+    /// `read` on each of `subject`'s candidates until one succeeds; else the
+    /// first candidate's error.
+    pub fn first_in_candidates<T>(
+        &self,
+        subject: &QualifiedSubject,
+        read: impl Fn(&QualifiedSubject) -> Result<T>,
+    ) -> Result<T> {
+        let mut first_error = None;
+        for candidate in self.subject_candidates(subject) {
+            match read(&candidate) {
+                Ok(found) => return Ok(found),
+                Err(error) => {
+                    first_error.get_or_insert(error);
+                }
+            }
+        }
+        Err(first_error.expect("a subject is always its own first candidate"))
+    }
+
+    /// Confluent's `hasSubjects`: whether `subject` has a live version (any
+    /// version with `include_deleted`). An empty name stands for its whole
+    /// context, so `:.ctx:` exists while any subject of `.ctx` does.
+    pub fn has_subjects(&self, subject: &QualifiedSubject, include_deleted: bool) -> bool {
+        let admits = |s: &Subject| include_deleted || s.has_live_versions();
+        if !subject.name.is_empty() {
+            return self.subject(&subject.to_string()).is_some_and(admits);
+        }
+        self.subjects()
+            .any(|(name, s)| QualifiedSubject::parse(name).context == subject.context && admits(s))
+    }
+
+    /// `id` in the context `subject` selects, as Confluent 7.9's
+    /// `getSchemaKeyUsingContexts` finds it: without `subject` in the
+    /// default context; a named subject must hold the id itself (an
+    /// unqualified one is also tried in every other context, then the
+    /// default context stands in); an empty name accepts any holder.
+    pub fn locate_id(&self, id: i32, subject: Option<&str>) -> Option<(&str, &IdEntry)> {
+        let in_context = |context: &str| {
+            let (name, context) = self.contexts.get_key_value(context)?;
+            Some((name.as_str(), context.ids.get(&id)?))
+        };
+        let held_by = |subject: &QualifiedSubject| {
+            let (context, entry) = in_context(&subject.context)?;
+            let name = subject.to_string();
+            (subject.name.is_empty() || entry.holders.iter().any(|(s, _)| **s == name))
+                .then_some((context, entry))
+        };
+        let Some(subject) = subject.map(QualifiedSubject::parse) else {
+            return in_context(DEFAULT_CONTEXT);
+        };
+        if let Some(found) = held_by(&subject) {
+            return Some(found);
+        }
+        if subject.name.is_empty() || !subject.is_default_context() {
+            return None;
+        }
+        self.known_contexts
+            .iter()
+            .find_map(|context| held_by(&QualifiedSubject::in_context(context, &subject.name)))
+            .or_else(|| in_context(DEFAULT_CONTEXT))
+    }
+
+    pub(super) fn version_of(
+        &self,
+        subject: &str,
+        spec: VersionSpec,
+        include_deleted: bool,
+    ) -> Result<VersionView> {
+        let entry = self
+            .subject(subject)
+            .filter(|s| include_deleted || s.has_live_versions())
+            .ok_or_else(|| RegistryError::SubjectNotFound(subject.to_owned()))?;
+        let found = match spec {
+            VersionSpec::Latest => entry.latest_live(),
+            VersionSpec::Number(n) => entry
+                .versions
+                .get(&n)
+                .filter(|v| include_deleted || !v.deleted)
+                .map(|v| (n, v)),
+        };
+        let not_found = || match spec {
+            VersionSpec::Latest => "-1".to_owned(),
+            VersionSpec::Number(n) => n.to_string(),
+        };
+        found
+            .map(|(n, v)| VersionView::new(subject, n, v))
+            .ok_or_else(|| RegistryError::VersionNotFound(not_found()))
+    }
+
+    pub(super) fn subject_names(&self, prefix: &str, filter: SubjectFilter) -> Vec<String> {
+        self.subjects()
+            .filter(|(name, _)| matches_prefix(name, prefix))
+            .filter(|(_, subject)| match filter {
+                SubjectFilter::Live => subject.has_live_versions(),
+                SubjectFilter::All => true,
+                SubjectFilter::DeletedOnly => !subject.has_live_versions(),
+            })
+            .map(|(name, _)| name.to_owned())
+            .collect()
+    }
+
+    /// The first config record along the chain decides; Confluent 7.9 fills
+    /// a missing level from the server default, not from wider scopes.
+    pub fn effective_config_value(&self, subject: &QualifiedSubject) -> Value {
+        scope_chain(subject)
+            .iter()
+            .find_map(|scope| self.configs.get(scope))
+            .map_or_else(default_config, with_default_level)
+    }
+
+    pub fn effective_config(&self, subject: &QualifiedSubject) -> EffectiveConfig {
+        let config = self.effective_config_value(subject);
+        let flag = |name: &str| config.get(name).and_then(Value::as_bool).unwrap_or(false);
+        let part = |name: &str| config.get(name).filter(|v| v.is_object()).cloned();
+        EffectiveConfig {
+            level: config
+                .get("compatibilityLevel")
+                .and_then(Value::as_str)
+                .and_then(|level| level.parse().ok())
+                .unwrap_or(DEFAULT_COMPATIBILITY),
+            normalize: flag("normalize"),
+            validate_fields: flag("validateFields"),
+            protobuf_wire_rules: flag(PROTOBUF_WIRE_RULES),
+            compatibility_group: config
+                .get("compatibilityGroup")
+                .and_then(Value::as_str)
+                .map(str::to_owned),
+            default_metadata: part("defaultMetadata"),
+            override_metadata: part("overrideMetadata"),
+            rule_set_defaults: part("defaultRuleSet").is_some()
+                || part("overrideRuleSet").is_some(),
+        }
+    }
+
+    /// A global READONLY_OVERRIDE wins over every subject and context mode.
+    pub fn effective_mode(&self, subject: &QualifiedSubject) -> Mode {
+        let global = self.modes.get(&None).and_then(|m| m.parse().ok());
+        if global == Some(Mode::ReadOnlyOverride) {
+            return Mode::ReadOnlyOverride;
+        }
+        scope_chain(subject)
+            .iter()
+            .find_map(|scope| self.modes.get(scope))
+            .and_then(|mode| mode.parse().ok())
+            .unwrap_or(Mode::ReadWrite)
+    }
+
+    pub(super) fn global_mode(&self) -> Mode {
+        self.modes
+            .get(&None)
+            .and_then(|mode| mode.parse().ok())
+            .unwrap_or(Mode::ReadWrite)
+    }
+
+    /// Config writes and deletes are refused in read-only modes.
+    pub fn ensure_writable(&self, subject: &QualifiedSubject) -> Result<()> {
+        if self.effective_mode(subject).is_read_only() {
+            return Err(NotPermitted::ReadOnly(subject.to_string()).into());
+        }
+        Ok(())
     }
 }
 

@@ -131,18 +131,12 @@ impl Subject {
     pub fn has_live_versions(&self) -> bool {
         self.latest_live().is_some()
     }
-
-    /// Confluent numbers a new version one above every existing one,
-    /// soft-deleted ones included.
-    pub fn next_version(&self) -> i32 {
-        self.versions.keys().next_back().map_or(1, |v| v + 1)
-    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::registry::records::{Record, SchemaValue};
+    use crate::records::{Record, SchemaValue};
     use crate::registry::state::State;
 
     fn text(n: i32) -> String {

@@ -72,3 +72,81 @@ fn entering_import_purges_soft_deleted_subjects() {
     assert_eq!(server.get("/subjects?deleted=true").body, json!([]));
     assert_eq!(server.get(&format!("/schemas/ids/{id}")).code(), 40403);
 }
+
+/// Ids are positive 32-bit integers allocated above the highest one: an
+/// imported id that would leave none to allocate is refused, the last one
+/// is handed out once, and then registration is refused with an
+/// explanation (never a panic or a wrapped, negative id), also after a
+/// restart.
+#[test]
+fn imported_ids_cannot_push_allocation_past_the_largest_int() {
+    let server = Server::start();
+    server.put("/mode", r#"{"mode":"IMPORT"}"#);
+    let import = |subject: &str, schema: &str, id: i64| {
+        let body = json!({"schema": schema, "id": id}).to_string();
+        server.post(&format!("/subjects/{subject}/versions"), &body)
+    };
+    let last = import("s", "\"string\"", 2_147_483_647);
+    assert_eq!((last.status, last.code()), (422, 42205), "{:?}", last.body);
+    assert!(
+        last.message().contains("2147483647"),
+        "the refusal explains itself: {}",
+        last.message()
+    );
+    let beyond = import("s", "\"string\"", 2_147_483_648);
+    assert_eq!(beyond.status / 100, 4, "{:?}", beyond.body);
+    assert_ne!(beyond.code(), 200);
+
+    assert_eq!(import("s", "\"string\"", 2_147_483_646).status, 200);
+    server.put("/mode", r#"{"mode":"READWRITE"}"#);
+    assert_eq!(server.register("t", "\"int\""), 2_147_483_647);
+    let exhausted = server.post("/subjects/u/versions", r#"{"schema":"\"long\""}"#);
+    assert_eq!(
+        (exhausted.status, exhausted.code()),
+        (422, 42205),
+        "{:?}",
+        exhausted.body
+    );
+    assert!(exhausted.message().contains("No schema id is left"));
+
+    let server = server.restart();
+    let again = server.post("/subjects/v/versions", r#"{"schema":"\"float\""}"#);
+    assert_eq!((again.status, again.code()), (422, 42205));
+    assert_eq!(server.get("/schemas/ids/2147483647").status, 200);
+    assert_eq!(
+        server.register("t", "\"int\""),
+        2_147_483_647,
+        "a known schema still answers with its id"
+    );
+}
+
+/// The same for versions: importing the largest version is refused, and a
+/// subject whose versions are used up refuses the next registration.
+#[test]
+fn imported_versions_cannot_push_numbering_past_the_largest_int() {
+    let server = Server::start();
+    server.put("/mode", r#"{"mode":"IMPORT"}"#);
+    let import = |schema: &str, id: i64, version: i64| {
+        let body = json!({"schema": schema, "id": id, "version": version}).to_string();
+        server.post("/subjects/s/versions", &body)
+    };
+    let last = import("\"string\"", 1, 2_147_483_647);
+    assert_eq!((last.status, last.code()), (422, 42205), "{:?}", last.body);
+    assert_eq!(import("\"string\"", 1, 2_147_483_646).status, 200);
+    server.put("/mode", r#"{"mode":"READWRITE"}"#);
+    server.put("/config/s", r#"{"compatibility":"NONE"}"#);
+    let next = server.post("/subjects/s/versions", r#"{"schema":"\"int\""}"#);
+    assert_eq!(next.status, 200, "{:?}", next.body);
+    assert_eq!(
+        server.get("/subjects/s/versions/latest").body["version"],
+        2_147_483_647
+    );
+    let exhausted = server.post("/subjects/s/versions", r#"{"schema":"\"long\""}"#);
+    assert_eq!(
+        (exhausted.status, exhausted.code()),
+        (422, 42205),
+        "{:?}",
+        exhausted.body
+    );
+    assert!(exhausted.message().contains("No version is left"));
+}
