@@ -3,6 +3,7 @@
 //! authentication when configured, content negotiation (`negotiate`), then
 //! the router; every error leaves as an [`ApiError`].
 
+mod answers;
 mod body;
 mod compatibility;
 mod config;
@@ -27,9 +28,10 @@ use std::time::Instant;
 use axum::extract::{DefaultBodyLimit, Request};
 use axum::http::Uri;
 use axum::response::{IntoResponse, Response};
-use axum::Router;
+use axum::{Extension, Router};
 use tower::ServiceExt as _;
 
+use answers::RenderedAnswers;
 pub use error::ApiError;
 
 use crate::auth::Auth;
@@ -42,6 +44,7 @@ pub struct Api(Arc<Stages>);
 struct Stages {
     router: Router,
     registry: Arc<Registry>,
+    answers: Arc<RenderedAnswers>,
     auth: Option<Arc<Auth>>,
 }
 
@@ -49,6 +52,7 @@ struct Stages {
 /// and authorized after the rewrite (so it sees the final path) and before
 /// content negotiation.
 pub fn app(registry: Arc<Registry>, max_body_bytes: usize, auth: Option<Arc<Auth>>) -> Api {
+    let answers = Arc::new(RenderedAnswers::default());
     let router = Router::new()
         .merge(root::routes())
         .merge(schemas::routes())
@@ -60,10 +64,12 @@ pub fn app(registry: Arc<Registry>, max_body_bytes: usize, auth: Option<Arc<Auth
         .fallback(|| async { ApiError::not_found() })
         .method_not_allowed_fallback(|| async { ApiError::method_not_allowed() })
         .with_state(Arc::clone(&registry))
-        .layer(DefaultBodyLimit::max(max_body_bytes));
+        .layer(DefaultBodyLimit::max(max_body_bytes))
+        .layer(Extension(Arc::clone(&answers)));
     Api(Arc::new(Stages {
         router,
         registry,
+        answers,
         auth,
     }))
 }
@@ -85,13 +91,15 @@ impl Api {
             Ok(produced) => produced,
             Err(error) => return error.into_response(),
         };
-        let response = match schemas::answer_before_routing(&self.0.registry, &request) {
-            Some(response) => response,
-            None => match self.0.router.clone().oneshot(request).await {
-                Ok(response) => response,
-                Err(never) => match never {},
-            },
-        };
+        let stages = &self.0;
+        let response =
+            match schemas::answer_before_routing(&stages.registry, &stages.answers, &request) {
+                Some(response) => response,
+                None => match self.0.router.clone().oneshot(request).await {
+                    Ok(response) => response,
+                    Err(never) => match never {},
+                },
+            };
         negotiate::label(response, produced)
     }
 }

@@ -8,9 +8,11 @@ use axum::extract::{Request, State};
 use axum::http::Method;
 use axum::response::Response;
 use axum::routing::get;
+use axum::Extension;
 use axum::Router;
 use serde_json::json;
 
+use super::answers::RenderedAnswers;
 use super::error::{ApiError, ApiResult};
 use super::negotiate::{json_bytes, json_response, raw_response};
 use super::params::{parse_java_int, Params};
@@ -55,6 +57,7 @@ async fn list_schemas(
 
 async fn by_id(
     State(registry): State<Arc<Registry>>,
+    Extension(answers): Extension<Arc<RenderedAnswers>>,
     PathParams(id): PathParams<String>,
     params: Params,
 ) -> ApiResult<Response> {
@@ -64,6 +67,7 @@ async fn by_id(
     if format.is_none() && !fetch_max_id {
         return Ok(raw_response(plain_by_id(
             &registry,
+            &answers,
             id,
             params.get("subject"),
         )?));
@@ -78,7 +82,12 @@ async fn by_id(
 }
 
 /// The plain answer of `GET /schemas/ids/{id}`, rendered once per id.
-fn plain_by_id(registry: &Registry, id: i32, subject: Option<&str>) -> ApiResult<Bytes> {
+fn plain_by_id(
+    registry: &Registry,
+    answers: &RenderedAnswers,
+    id: i32,
+    subject: Option<&str>,
+) -> ApiResult<Bytes> {
     let render = |content: &SchemaContent| {
         json_bytes(&views::schema_string(
             content,
@@ -86,19 +95,26 @@ fn plain_by_id(registry: &Registry, id: i32, subject: Option<&str>) -> ApiResult
             None,
         ))
     };
-    Ok(registry.id_answer(id, subject, render)?)
+    let (content, _) = registry.schema_by_id(id, subject)?;
+    Ok(answers.schema(&content, render))
 }
 
 /// What consumers ask most, `GET /schemas/ids/{id}` without a query,
 /// answered before routing. `None` leaves the request to the router
 /// (which also gives the errors).
-pub fn answer_before_routing(registry: &Registry, request: &Request) -> Option<Response> {
+pub fn answer_before_routing(
+    registry: &Registry,
+    answers: &RenderedAnswers,
+    request: &Request,
+) -> Option<Response> {
     if request.method() != Method::GET || request.uri().query().is_some() {
         return None;
     }
     let id = request.uri().path().strip_prefix("/schemas/ids/")?;
     let id = parse_java_int(id)?;
-    plain_by_id(registry, id, None).ok().map(raw_response)
+    plain_by_id(registry, answers, id, None)
+        .ok()
+        .map(raw_response)
 }
 
 /// The schema text itself. Confluent 7.9 answers an unknown id here with a

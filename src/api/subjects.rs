@@ -5,8 +5,9 @@ use std::sync::Arc;
 use axum::extract::{RawQuery, State};
 use axum::response::Response;
 use axum::routing::{get, post};
-use axum::Router;
+use axum::{Extension, Router};
 
+use super::answers::RenderedAnswers;
 use super::body::{schema_request, JsonBody};
 use super::error::ApiResult;
 use super::negotiate::{json_bytes, json_response, raw_response};
@@ -48,12 +49,13 @@ fn filter(params: &Params) -> SubjectFilter {
 
 async fn list_subjects(
     State(registry): State<Arc<Registry>>,
+    Extension(answers): Extension<Arc<RenderedAnswers>>,
     RawQuery(query): RawQuery,
     params: Params,
 ) -> ApiResult<Response> {
     if query.is_none() {
         return Ok(raw_response(
-            registry.all_subjects_answer(|names| json_bytes(&names)),
+            answers.all_subjects(&registry, |names| json_bytes(&names)),
         ));
     }
     let prefix = params.get("subjectPrefix").unwrap_or(ALL_CONTEXTS);

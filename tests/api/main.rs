@@ -21,6 +21,7 @@ mod faults;
 mod formats;
 mod hostile;
 mod import;
+mod layers;
 mod lookup;
 mod mode;
 mod references;
