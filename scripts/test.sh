@@ -6,6 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/env.sh
 
+echo "== Docker build context (what the Dockerfile copies is what the build needs)"
+bash scripts/docker-context-check.sh
 echo "== build (one profile for tests and the server the client tests start)"
 cargo build --workspace --all-targets
 echo "== cargo test"
