@@ -89,7 +89,10 @@ def ignore_rules(dockerignore):
         pattern = os.path.normpath(line.lstrip("!").strip().lstrip("/"))
         regex, i = "", 0
         while i < len(pattern):
-            if pattern.startswith("**", i):
+            if pattern.startswith("**/", i):  # any directories, or none
+                regex += "(.*/)?"
+                i += 3
+            elif pattern.startswith("**", i):
                 regex += ".*"
                 i += 2
             elif pattern[i] == "*":
