@@ -195,7 +195,7 @@ def verify(root, workdir, metadata):
             if dependency.get("path") and dependency["kind"] in (None, "build"):
                 todo.append(packages[dependency["name"]])
 
-    image_dir = root / workdir.relative_to("/")
+    image_dir = (root / workdir.relative_to("/")).resolve()  # as cargo reports paths
     needed, missing = set(), []
     for package in built.values():
         for target in package["targets"]:
