@@ -70,7 +70,7 @@ pub fn run(args: ServeArgs) -> Result<(), Box<dyn std::error::Error>> {
         .map_err(|e| format!("cannot open data dir {}: {e}", args.data_dir.display()))?;
     let loading = std::time::Instant::now();
     let registry = without_transparent_huge_pages(|| Registry::open(store))
-        .map_err(|e| format!("cannot load the registry: {e:?}"))?
+        .map_err(|e| format!("cannot load the registry: {e}"))?
         .validating_avro_defaults(args.avro_validate_defaults);
     let registry = Arc::new(registry);
     let staging = Arc::clone(&registry);
