@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 echo "== Docker build context (what the Dockerfile copies is what the build needs)"
 bash scripts/docker-context-check.sh
 echo "== build (one profile for tests and the server the client tests start)"
-cargo build --workspace --all-targets
+build_workspace
 echo "== cargo test"
 cargo test --workspace
 echo "== real-client tests (confluent-kafka)"
