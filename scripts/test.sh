@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# The whole test suite: Rust unit and HTTP tests, the real Confluent client
-# tests, and the differential checks against the Apache Avro reference
-# checker and `buf breaking`.
+# The whole test suite: the Docker build-context check, Rust unit and HTTP
+# tests, the real Confluent client tests, and the differential checks
+# against the Apache Avro reference checker and `buf breaking`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/env.sh
