@@ -4,10 +4,13 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends libclang-dev clang \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
+# Every workspace member, or cargo cannot load the workspace; the tests are
+# not compiled, so not copied. scripts/docker-context-check.sh (run by
+# scripts/test.sh) checks this list against what the build needs.
 COPY Cargo.toml Cargo.lock ./
 COPY compat compat
+COPY bench bench
 COPY src src
-COPY tests tests
 RUN cargo build --release --locked --bin treaty
 
 # Run: a small Debian with the C++ runtime RocksDB links against.

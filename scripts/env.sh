@@ -18,3 +18,11 @@ if [ ${#missing[@]} -gt 0 ]; then
   "${sudo_cmd[@]}" apt-get update -qq
   DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
+
+# The one cargo build of the scripts. Cargo unifies features over the
+# targets it builds, so a narrower build (`cargo build --bin treaty`) asks
+# for other feature sets, gets other artefacts and recompiles a score of
+# crates; with this one, whichever script runs second finds all built.
+build_workspace() {
+  cargo build --workspace --all-targets
+}

@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
-# The whole test suite: Rust unit and HTTP tests, the real Confluent client
-# tests, and the differential checks against the Apache Avro reference
-# checker and `buf breaking`.
+# The whole test suite: the Docker build-context check, Rust unit and HTTP
+# tests, the real Confluent client tests, and the differential checks
+# against the Apache Avro reference checker and `buf breaking`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/env.sh
 
+echo "== Docker build context (what the Dockerfile copies is what the build needs)"
+bash scripts/docker-context-check.sh
 echo "== build (one profile for tests and the server the client tests start)"
-cargo build --workspace --all-targets
+build_workspace
 echo "== cargo test"
 cargo test --workspace
 echo "== real-client tests (confluent-kafka)"

@@ -73,7 +73,7 @@ pub fn run(args: ServeArgs) -> Result<(), Box<dyn std::error::Error>> {
     let log = Arc::new(LocalLog::new(Arc::clone(&store))?);
     let loading = std::time::Instant::now();
     let registry = without_transparent_huge_pages(|| Registry::open(&store, log))
-        .map_err(|e| format!("cannot load the registry: {e:?}"))?
+        .map_err(|e| format!("cannot load the registry: {e}"))?
         .validating_avro_defaults(args.avro_validate_defaults);
     let registry = Arc::new(registry);
     let staging = Arc::clone(&registry);

@@ -94,3 +94,25 @@ fn startup_on_a_data_dir_that_is_a_file_exits_with_a_clear_message() {
     let stderr = failed_start(&file);
     assert!(stderr.contains("cannot open data dir"), "{stderr}");
 }
+
+/// A store RocksDB opens but whose records do not decode: the message is
+/// the error's sentence, not its Rust debug form.
+#[test]
+fn startup_on_a_data_dir_with_a_corrupt_record_exits_with_a_readable_message() {
+    let temp = tempfile::tempdir().unwrap();
+    {
+        let mut options = rocksdb::Options::default();
+        options.create_if_missing(true);
+        options.create_missing_column_families(true);
+        // The column family treaty keeps its `_schemas` records in.
+        let db = rocksdb::DB::open_cf(&options, temp.path(), ["records"]).unwrap();
+        let records = db.cf_handle("records").unwrap();
+        db.put_cf(records, b"not a record key", b"{}").unwrap();
+    }
+    let stderr = failed_start(temp.path());
+    assert!(
+        stderr.contains("treaty: cannot load the registry: store error: corrupt record key"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("Store("), "{stderr}");
+}
