@@ -1,9 +1,10 @@
 //! What the checker reports: Java's `SchemaCompatibility.Incompatibility`,
-//! and the text Confluent's `avro.Difference` makes of it.
+//! and the finding (with the description of Confluent's `avro.Difference`)
+//! made of it.
 
 use std::fmt;
 
-use crate::Side;
+use crate::{Direction, Finding, Rule};
 
 /// Java's `SchemaIncompatibilityType`; the upper-case names are what
 /// Confluent prints as `errorType`.
@@ -49,16 +50,21 @@ pub struct Incompatibility {
 }
 
 impl Incompatibility {
-    /// Confluent's item text, `{errorType:'…', description:'…', additionalInfo:'…'}`,
-    /// with the description's two placeholders naming the reader's and the
-    /// writer's side (`new`/`old`). Quotes inside are not escaped, as in Java.
-    pub fn confluent_text(&self, reader: Side, writer: Side) -> String {
-        format!(
-            "{{errorType:'{}', description:'{}', additionalInfo:'{}'}}",
-            self.kind,
-            self.description(reader.as_str(), writer.as_str()),
-            self.message
-        )
+    /// The finding for reading in `direction`: located in the reader's
+    /// schema, with Avro's detail as Confluent's `additionalInfo`.
+    pub fn finding(&self, direction: Direction) -> Finding {
+        let description =
+            self.description(direction.reader().as_str(), direction.writer().as_str());
+        Finding {
+            detail: Some(self.message.clone()),
+            ..Finding::error(
+                Rule::Avro(self.kind),
+                direction,
+                Some(self.location.clone()),
+                None,
+                description,
+            )
+        }
     }
 
     /// Confluent's `Difference` description for this type.
@@ -95,6 +101,19 @@ pub struct CheckAborted {
     /// The exception's message, e.g. `Reader record field a type:INT pos:0
     /// matches multiple fields in writer record schema {…}`.
     pub message: String,
+}
+
+impl CheckAborted {
+    /// The finding for the exception: about the whole pair, so without paths.
+    pub fn finding(&self, direction: Direction) -> Finding {
+        Finding::error(
+            Rule::CheckAborted,
+            direction,
+            None,
+            None,
+            format!("Unexpected exception during compatibility check: {self}"),
+        )
+    }
 }
 
 impl fmt::Display for CheckAborted {
