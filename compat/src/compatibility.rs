@@ -73,17 +73,19 @@ pub fn check(
         .iter()
         .rev()
         .take(count)
-        .map(|old| {
+        .find_map(|old| {
             let findings = check_version(level, new, old.schema, options);
-            Verdict::against(
-                level,
-                options.validate_fields,
-                old.version,
-                old.text,
-                findings,
-            )
+            // Only a failing version's text is copied into the verdict.
+            findings.iter().any(Finding::is_error).then(|| {
+                Verdict::against(
+                    level,
+                    options.validate_fields,
+                    old.version,
+                    old.text,
+                    findings,
+                )
+            })
         })
-        .find(|verdict| !verdict.is_compatible())
         .unwrap_or(compatible)
 }
 
@@ -329,5 +331,33 @@ mod tests {
             &CheckOptions::default()
         )
         .is_empty());
+    }
+
+    #[test]
+    fn verdict_serializes_rule_ids_paths_and_level_for_a_json_report() {
+        let old = [int_record(&["a"])];
+        let texts = ["OLD".to_string()];
+        let verdict = check(
+            CompatibilityLevel::Backward,
+            &int_record(&["a", "b"]),
+            &versions(&old, &texts),
+            &CheckOptions::default(),
+        );
+        assert_eq!(
+            serde_json::to_value(&verdict).unwrap(),
+            serde_json::json!({
+                "level": "BACKWARD",
+                "validate_fields": false,
+                "old_version": 1,
+                "findings": [{
+                    "rule": "READER_FIELD_MISSING_DEFAULT_VALUE",
+                    "severity": "error",
+                    "direction": "backward",
+                    "new_path": "/fields/1",
+                    "message": "The field 'b' at path '/fields/1' in the new schema has no default value and is missing in the old schema",
+                    "detail": "b"
+                }]
+            })
+        );
     }
 }

@@ -50,18 +50,28 @@ pub struct Incompatibility {
 }
 
 impl Incompatibility {
-    /// The finding for reading in `direction`: located in the reader's
-    /// schema, with Avro's detail as Confluent's `additionalInfo`.
+    /// The finding for reading in `direction`, with Avro's detail as
+    /// Confluent's `additionalInfo`. Java's location follows the reader's
+    /// field positions but the writer's union branches; it is given for the
+    /// schema Confluent's description places it in: the writer's for missing
+    /// enum symbols and union branches, the reader's otherwise.
     pub fn finding(&self, direction: Direction) -> Finding {
         let description =
             self.description(direction.reader().as_str(), direction.writer().as_str());
+        let location = Some(self.location.clone());
+        let (reader_path, writer_path) = match self.kind {
+            IncompatibilityType::MissingEnumSymbols | IncompatibilityType::MissingUnionBranch => {
+                (None, location)
+            }
+            _ => (location, None),
+        };
         Finding {
             detail: Some(self.message.clone()),
             ..Finding::error(
                 Rule::Avro(self.kind),
                 direction,
-                Some(self.location.clone()),
-                None,
+                reader_path,
+                writer_path,
                 description,
             )
         }
