@@ -20,9 +20,9 @@ use std::path::Path;
 use fixture_cases::{case_dirs, case_name};
 use protobuf_cases::load;
 use serde_json::{json, Value};
-use treaty_compat::protobuf::compatibility::{confluent_messages, wire};
+use treaty_compat::protobuf::compatibility::{findings, wire};
 use treaty_compat::protobuf::ProtobufSchema;
-use treaty_compat::Side;
+use treaty_compat::Direction;
 
 fn main() -> io::Result<()> {
     let mut out = BufWriter::new(io::stdout().lock());
@@ -39,8 +39,8 @@ fn answer(dir: &Path) -> Value {
     match (load(dir, "old.proto", "old"), load(dir, "new.proto", "new")) {
         (Ok(old), Ok(new)) => json!({
             "case": name,
-            "backward": confluent_messages(&new, &old, Side::New, Side::Old, false).is_empty(),
-            "forward": confluent_messages(&old, &new, Side::Old, Side::New, false).is_empty(),
+            "backward": findings(&new, &old, Direction::Backward, false).is_empty(),
+            "forward": findings(&old, &new, Direction::Forward, false).is_empty(),
             "wire_backward": rule_ids(&old, &new),
             "wire_forward": rule_ids(&new, &old),
         }),

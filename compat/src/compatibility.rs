@@ -1,9 +1,12 @@
-//! Levels, version selection and Confluent's message layout (spec
-//! compatibility.md §1.1–1.3), the same for every format. Each format only
-//! answers "what stops `reader` from reading `writer`" (for the diff-based
-//! formats: original = writer, update = reader).
+//! Levels and version selection (spec compatibility.md §1.1–1.2), the same
+//! for every format. Each format only answers "what stops `reader` from
+//! reading `writer`" (for the diff-based formats: original = writer,
+//! update = reader); [`Verdict`] lays the answer out as Confluent does.
 
-use crate::{avro, json, protobuf, CompatibilityLevel, ParsedSchema};
+use crate::{
+    avro, json, protobuf, CompatibilityLevel, Direction, Finding, ParsedSchema, Rule, Severity,
+    Verdict,
+};
 
 /// A live (not soft-deleted) version the new schema is checked against.
 pub struct PreviousVersion<'a> {
@@ -33,138 +36,113 @@ impl Side {
 /// The message for comparing schemas of different formats.
 const DIFFERENT_SCHEMA_TYPE: &str = "Incompatible because of different schema type";
 
-/// Confluent quotes at most this many characters of the old schema.
-const MAX_QUOTED_SCHEMA_CHARS: usize = 10 * 1024;
-
 /// Settings of the subject that change what a check reports.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct CheckOptions {
     /// Confluent's `validateFields`, echoed in the closing entry
     /// (reserved-field checks are not implemented yet).
     pub validate_fields: bool,
-    /// Protobuf only: after Confluent's messages for a direction, also
+    /// Protobuf only: after Confluent's findings for a direction, also
     /// report what Buf's `WIRE` and `WIRE_JSON` breaking rules catch
     /// (reused field numbers, wire-incompatible types, deleted reserved
-    /// ranges…), each as `{errorType:"<Buf rule id>", description:"…"}`.
+    /// ranges…), each rendered as `{errorType:"<Buf rule id>", description:"…"}`.
     pub protobuf_wire_rules: bool,
 }
 
-/// Checks `new` against `previous` (oldest first) under `level` and returns
-/// Confluent's message list: empty when compatible.
+/// Checks `new` against `previous` (oldest first) under `level`; the
+/// verdict's [`Verdict::confluent_messages`] is Confluent's message list.
 ///
-/// Newest version first; a transitive level stops at the first failing
-/// version and reports only that one.
+/// Newest version first; a transitive level stops at the first version
+/// with an error and reports only that one.
 pub fn check(
     level: CompatibilityLevel,
     new: &ParsedSchema,
     previous: &[PreviousVersion<'_>],
     options: &CheckOptions,
-) -> Vec<String> {
+) -> Verdict {
+    let compatible = Verdict::compatible(level, options.validate_fields);
     if level == CompatibilityLevel::None {
-        return Vec::new();
+        return compatible;
     }
     let count = if level.is_transitive() {
         previous.len()
     } else {
         1
     };
-    let failing = previous
+    previous
         .iter()
         .rev()
         .take(count)
-        .map(|old| check_version(level, new, old, options))
-        .find(|messages| !messages.is_empty());
-    match failing {
-        Some(mut messages) => {
-            messages.push(format!(
-                "{{validateFields: '{}', compatibility: '{level}'}}",
-                options.validate_fields
-            ));
-            messages
-        }
-        None => Vec::new(),
-    }
+        .find_map(|old| {
+            let findings = check_version(level, new, old.schema, options);
+            // Only a failing version's text is copied into the verdict.
+            findings.iter().any(Finding::is_error).then(|| {
+                Verdict::against(
+                    level,
+                    options.validate_fields,
+                    old.version,
+                    old.text,
+                    findings,
+                )
+            })
+        })
+        .unwrap_or(compatible)
 }
 
-/// The messages against one old version. FULL puts the forward part (old
-/// reads new) first and quotes the old version only after the backward part.
+/// The findings against one old version, the forward part (old reads new)
+/// first.
 fn check_version(
     level: CompatibilityLevel,
     new: &ParsedSchema,
-    old: &PreviousVersion<'_>,
+    old: &ParsedSchema,
     options: &CheckOptions,
-) -> Vec<String> {
-    if new.schema_type() != old.schema.schema_type() {
-        return vec![DIFFERENT_SCHEMA_TYPE.to_string()];
+) -> Vec<Finding> {
+    if new.schema_type() != old.schema_type() {
+        return vec![different_schema_type()];
     }
-    let mut messages = Vec::new();
+    let mut findings = Vec::new();
     if level.checks_forward() {
-        let forward = reader_messages(old.schema, Side::Old, new, Side::New, options);
-        let quote_old = !level.checks_backward();
-        messages.extend(with_old_version_quoted(forward, old, quote_old));
+        findings.extend(reader_findings(old, new, Direction::Forward, options));
     }
     if level.checks_backward() {
-        let backward = reader_messages(new, Side::New, old.schema, Side::Old, options);
-        messages.extend(with_old_version_quoted(backward, old, true));
+        findings.extend(reader_findings(new, old, Direction::Backward, options));
     }
-    messages
+    findings
 }
 
 /// What the format reports for `reader` reading data written with `writer`.
-fn reader_messages(
+fn reader_findings(
     reader: &ParsedSchema,
-    reader_side: Side,
     writer: &ParsedSchema,
-    writer_side: Side,
+    direction: Direction,
     options: &CheckOptions,
-) -> Vec<String> {
+) -> Vec<Finding> {
     match (reader, writer) {
         (ParsedSchema::Avro(r), ParsedSchema::Avro(w)) => {
-            avro::compatibility::confluent_messages(r, w, reader_side, writer_side)
+            avro::compatibility::findings(r, w, direction)
         }
         (ParsedSchema::Protobuf(r), ParsedSchema::Protobuf(w)) => {
-            protobuf::compatibility::confluent_messages(
-                r,
-                w,
-                reader_side,
-                writer_side,
-                options.protobuf_wire_rules,
-            )
+            protobuf::compatibility::findings(r, w, direction, options.protobuf_wire_rules)
         }
         (ParsedSchema::Json(r), ParsedSchema::Json(w)) => {
-            json::compatibility::confluent_messages(r, w, reader_side, writer_side)
+            json::compatibility::findings(r, w, direction)
         }
         // `check_version` answers mixed formats before asking the format.
-        _ => vec![DIFFERENT_SCHEMA_TYPE.to_string()],
+        _ => vec![different_schema_type()],
     }
 }
 
-/// Confluent's `formatErrorMessages`: a failing direction is followed by
-/// `{oldSchemaVersion: N}` and `{oldSchema: '…'}` (truncated past 10 240
-/// characters) when that direction is the one configured to quote.
-fn with_old_version_quoted(
-    mut messages: Vec<String>,
-    old: &PreviousVersion<'_>,
-    quote_old: bool,
-) -> Vec<String> {
-    if messages.is_empty() || !quote_old {
-        return messages;
-    }
-    messages.push(format!("{{oldSchemaVersion: {}}}", old.version));
-    messages.push(quoted_old_schema(old.text));
-    messages
-}
-
-/// Java's `String.length`/`substring` count UTF-16 units, so the cut does too.
-fn quoted_old_schema(text: &str) -> String {
-    let mut units = 0;
-    let cut = text.char_indices().find(|(_, c)| {
-        units += c.len_utf16();
-        units > MAX_QUOTED_SCHEMA_CHARS
-    });
-    match cut {
-        None => format!("{{oldSchema: '{text}'}}"),
-        Some((at, _)) => format!("{{oldSchema: <truncated> '{}...'}}", &text[..at]),
+/// About the pair as a whole: Confluent neither names a direction nor
+/// quotes the old version.
+fn different_schema_type() -> Finding {
+    Finding {
+        rule: Rule::DifferentSchemaType,
+        severity: Severity::Error,
+        direction: None,
+        old_path: None,
+        new_path: None,
+        message: DIFFERENT_SCHEMA_TYPE.to_string(),
+        detail: None,
     }
 }
 
@@ -216,6 +194,16 @@ mod tests {
         })
     }
 
+    /// Confluent's message list for the check.
+    fn messages_of(
+        level: CompatibilityLevel,
+        new: &ParsedSchema,
+        previous: &[PreviousVersion<'_>],
+        options: &CheckOptions,
+    ) -> Vec<String> {
+        check(level, new, previous, options).confluent_messages()
+    }
+
     fn versions<'a>(schemas: &'a [ParsedSchema], texts: &'a [String]) -> Vec<PreviousVersion<'a>> {
         schemas
             .iter()
@@ -236,7 +224,7 @@ mod tests {
     fn backward_failure_quotes_old_version_then_level() {
         let old = [int_record(&["a"])];
         let texts = ["OLD".to_string()];
-        let messages = check(
+        let messages = messages_of(
             CompatibilityLevel::Backward,
             &int_record(&["a", "b"]),
             &versions(&old, &texts),
@@ -257,7 +245,7 @@ mod tests {
     fn full_with_only_forward_failing_does_not_quote_old_version() {
         let old = [int_record(&["a", "b"])];
         let texts = ["OLD".to_string()];
-        let messages = check(
+        let messages = messages_of(
             CompatibilityLevel::Full,
             &int_record(&["a"]),
             &versions(&old, &texts),
@@ -276,7 +264,7 @@ mod tests {
     fn full_puts_forward_part_first_and_quotes_after_backward_part() {
         let old = [int_record(&["a", "b"])];
         let texts = ["OLD".to_string()];
-        let messages = check(
+        let messages = messages_of(
             CompatibilityLevel::Full,
             &int_record(&["a", "c", "d"]),
             &versions(&old, &texts),
@@ -304,14 +292,14 @@ mod tests {
         let texts = ["V1".to_string(), "V2".to_string(), "V3".to_string()];
         let previous = versions(&old, &texts);
         let new = int_record(&["a", "b"]);
-        assert!(check(
+        assert!(messages_of(
             CompatibilityLevel::Backward,
             &new,
             &previous,
             &CheckOptions::default()
         )
         .is_empty());
-        let messages = check(
+        let messages = messages_of(
             CompatibilityLevel::BackwardTransitive,
             &new,
             &previous,
@@ -329,14 +317,14 @@ mod tests {
         let old = [int_record(&["a"])];
         let texts = ["OLD".to_string()];
         let new = int_record(&["x", "y"]);
-        assert!(check(
+        assert!(messages_of(
             CompatibilityLevel::None,
             &new,
             &versions(&old, &texts),
             &CheckOptions::default()
         )
         .is_empty());
-        assert!(check(
+        assert!(messages_of(
             CompatibilityLevel::FullTransitive,
             &new,
             &[],
@@ -346,16 +334,30 @@ mod tests {
     }
 
     #[test]
-    fn old_schema_longer_than_10240_utf16_units_is_truncated() {
-        let exact = "é".repeat(MAX_QUOTED_SCHEMA_CHARS);
-        assert_eq!(
-            quoted_old_schema(&exact),
-            format!("{{oldSchema: '{exact}'}}")
+    fn verdict_serializes_rule_ids_paths_and_level_for_a_json_report() {
+        let old = [int_record(&["a"])];
+        let texts = ["OLD".to_string()];
+        let verdict = check(
+            CompatibilityLevel::Backward,
+            &int_record(&["a", "b"]),
+            &versions(&old, &texts),
+            &CheckOptions::default(),
         );
-        let long = format!("{exact}xyz");
         assert_eq!(
-            quoted_old_schema(&long),
-            format!("{{oldSchema: <truncated> '{exact}...'}}")
+            serde_json::to_value(&verdict).unwrap(),
+            serde_json::json!({
+                "level": "BACKWARD",
+                "validate_fields": false,
+                "old_version": 1,
+                "findings": [{
+                    "rule": "READER_FIELD_MISSING_DEFAULT_VALUE",
+                    "severity": "error",
+                    "direction": "backward",
+                    "new_path": "/fields/1",
+                    "message": "The field 'b' at path '/fields/1' in the new schema has no default value and is missing in the old schema",
+                    "detail": "b"
+                }]
+            })
         );
     }
 }

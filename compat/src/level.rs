@@ -1,6 +1,8 @@
 use std::fmt;
 use std::str::FromStr;
 
+use serde::{Serialize, Serializer};
+
 /// The seven compatibility levels a subject or the registry can be set to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum CompatibilityLevel {
@@ -59,6 +61,13 @@ impl CompatibilityLevel {
             self,
             Self::BackwardTransitive | Self::ForwardTransitive | Self::FullTransitive
         )
+    }
+}
+
+/// Serialized as Confluent's upper-case name.
+impl Serialize for CompatibilityLevel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
 }
 

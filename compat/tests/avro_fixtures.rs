@@ -4,22 +4,27 @@
 //! * `old.avsc` and an `expected.json` giving `backward` / `forward`
 //!   verdicts, optionally the exact Confluent items in `backward_messages`
 //!   (new reads old) and `forward_messages` (old reads new), which are
-//!   prefixes when `messages_are_prefixes` is true; or
+//!   prefixes when `messages_are_prefixes` is true, and the rule ids and
+//!   paths in `backward_findings` / `forward_findings`
+//!   (`support/expected_findings.rs`); or
 //! * `v1.avsc`, `v2.avsc`, … (oldest first) and `levels`, mapping a level
 //!   name to the full message list `check` must return (`[]` = compatible).
 //!
 //! Adding a case needs no code; all mismatches are listed at once.
 
+#[path = "support/expected_findings.rs"]
+mod expected_findings;
 #[path = "support/fixture_cases.rs"]
 mod fixture_cases;
 
 use std::fs;
 use std::path::Path;
 
+use expected_findings::{confluent_messages, ExpectedFinding};
 use serde::Deserialize;
-use treaty_compat::avro::compatibility::confluent_messages;
+use treaty_compat::avro::compatibility::findings;
 use treaty_compat::{
-    check, CheckOptions, CompatibilityLevel, ParsedSchema, PreviousVersion, SchemaType, Side,
+    check, CheckOptions, CompatibilityLevel, Direction, ParsedSchema, PreviousVersion, SchemaType,
 };
 
 #[derive(Deserialize)]
@@ -33,6 +38,8 @@ struct Expected {
     forward_messages: Option<Vec<String>>,
     #[serde(default)]
     messages_are_prefixes: bool,
+    backward_findings: Option<Vec<ExpectedFinding>>,
+    forward_findings: Option<Vec<ExpectedFinding>>,
     levels: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
@@ -86,8 +93,10 @@ fn check_direction(
 fn run_pair_case(dir: &Path, expected: &Expected) -> Result<Vec<String>, String> {
     let old = parse(&dir.join("old.avsc"))?;
     let new = parse(&dir.join("new.avsc"))?;
-    let backward = confluent_messages(avro(&new), avro(&old), Side::New, Side::Old);
-    let forward = confluent_messages(avro(&old), avro(&new), Side::Old, Side::New);
+    let backward_findings = findings(avro(&new), avro(&old), Direction::Backward);
+    let forward_findings = findings(avro(&old), avro(&new), Direction::Forward);
+    let backward = confluent_messages(&backward_findings);
+    let forward = confluent_messages(&forward_findings);
     let prefixes = expected.messages_are_prefixes;
     let mut problems = check_direction(
         "backward",
@@ -102,6 +111,12 @@ fn run_pair_case(dir: &Path, expected: &Expected) -> Result<Vec<String>, String>
         expected.forward,
         &expected.forward_messages,
         prefixes,
+    ));
+    problems.extend(expected_findings::compare_both(
+        &backward_findings,
+        &forward_findings,
+        &expected.backward_findings,
+        &expected.forward_findings,
     ));
     Ok(problems)
 }
@@ -130,7 +145,7 @@ fn run_history_case(dir: &Path, expected: &Expected) -> Result<Vec<String>, Stri
             name.parse().map_err(|()| format!("unknown level {name}"))?;
         let want: Vec<String> =
             serde_json::from_value(messages.clone()).map_err(|e| format!("{name}: {e}"))?;
-        let got = check(level, &new, &previous, &CheckOptions::default());
+        let got = check(level, &new, &previous, &CheckOptions::default()).confluent_messages();
         if got != want {
             problems.push(format!("{name}:\n expected {want:#?}\n actual {got:#?}"));
         }

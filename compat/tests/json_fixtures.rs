@@ -5,6 +5,8 @@
 //!   `forward` may be left out where Confluent's verdict is not known;
 //! * `backward_messages` / `forward_messages`: optional exact Confluent
 //!   items for that direction;
+//! * `backward_findings` / `forward_findings`: optional rule ids and paths
+//!   of that direction's findings (`support/expected_findings.rs`);
 //! * `backward_differences`: optional full differ output from old to new,
 //!   compatible changes included, as `"<TYPE> <path>"` in Confluent's order;
 //! * `note`: what the case is about and where its verdict comes from.
@@ -13,16 +15,19 @@
 //! both sides may `$ref`. Adding a case needs no code; all mismatches are
 //! listed at once.
 
+#[path = "support/expected_findings.rs"]
+mod expected_findings;
 #[path = "support/fixture_cases.rs"]
 mod fixture_cases;
 
 use std::fs;
 use std::path::Path;
 
+use expected_findings::{confluent_messages, ExpectedFinding};
 use serde::Deserialize;
-use treaty_compat::json::compatibility::{confluent_messages, differences};
+use treaty_compat::json::compatibility::{differences, findings};
 use treaty_compat::json::JsonSchema;
-use treaty_compat::{ParsedSchema, Referenced, SchemaType, Side};
+use treaty_compat::{Direction, ParsedSchema, Referenced, SchemaType};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -33,6 +38,8 @@ struct Expected {
     forward: Option<bool>,
     backward_messages: Option<Vec<String>>,
     forward_messages: Option<Vec<String>>,
+    backward_findings: Option<Vec<ExpectedFinding>>,
+    forward_findings: Option<Vec<ExpectedFinding>>,
     backward_differences: Option<Vec<String>>,
 }
 
@@ -101,8 +108,10 @@ fn run_case(dir: &Path) -> Result<Vec<String>, String> {
     let references = references(dir)?;
     let old = parse(&dir.join("old.json"), &references)?;
     let new = parse(&dir.join("new.json"), &references)?;
-    let backward = confluent_messages(&new, &old, Side::New, Side::Old);
-    let forward = confluent_messages(&old, &new, Side::Old, Side::New);
+    let backward_findings = findings(&new, &old, Direction::Backward);
+    let forward_findings = findings(&old, &new, Direction::Forward);
+    let backward = confluent_messages(&backward_findings);
+    let forward = confluent_messages(&forward_findings);
     let mut problems = direction(
         "backward",
         &backward,
@@ -114,6 +123,12 @@ fn run_case(dir: &Path) -> Result<Vec<String>, String> {
         &forward,
         expected.forward,
         &expected.forward_messages,
+    ));
+    problems.extend(expected_findings::compare_both(
+        &backward_findings,
+        &forward_findings,
+        &expected.backward_findings,
+        &expected.forward_findings,
     ));
     if let Some(want) = expected.backward_differences {
         let got: Vec<String> = differences(&old, &new)

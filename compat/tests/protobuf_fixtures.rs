@@ -5,7 +5,10 @@
 //! Confluent's verdicts `backward` (new reads old) and `forward` (old reads
 //! new), optionally Confluent's exact items in `backward_messages` /
 //! `forward_messages`, and the strict mode's Buf rule ids `wire_backward`
-//! (old → new) and `wire_forward` (new → old), sorted and deduplicated. A
+//! (old → new) and `wire_forward` (new → old), sorted and deduplicated,
+//! and the rule ids and paths of Confluent's findings in
+//! `backward_findings` / `forward_findings` (`support/expected_findings.rs`;
+//! with `wire_rules: true`, the strict findings follow). A
 //! history case (`v1.proto`, …) maps level names in `levels` to the full
 //! list `check` returns; `wire_rules: true` turns the strict mode on.
 //!
@@ -18,11 +21,14 @@ use std::fs;
 use std::path::Path;
 
 use serde::Deserialize;
+use support::expected_findings::{self, confluent_messages, ExpectedFinding};
 use support::fixture_cases;
 use support::protobuf_cases::load;
-use treaty_compat::protobuf::compatibility::{confluent_messages, wire};
+use treaty_compat::protobuf::compatibility::{findings, wire};
 use treaty_compat::protobuf::ProtobufSchema;
-use treaty_compat::{check, CheckOptions, CompatibilityLevel, ParsedSchema, PreviousVersion, Side};
+use treaty_compat::{
+    check, CheckOptions, CompatibilityLevel, Direction, ParsedSchema, PreviousVersion,
+};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -35,8 +41,11 @@ struct Expected {
     forward_messages: Option<Vec<String>>,
     wire_backward: Option<Vec<String>>,
     wire_forward: Option<Vec<String>>,
+    backward_findings: Option<Vec<ExpectedFinding>>,
+    forward_findings: Option<Vec<ExpectedFinding>>,
     levels: Option<serde_json::Map<String, serde_json::Value>>,
-    /// History cases: check with the strict mode on.
+    /// Check with the strict mode on (history cases, and the findings of
+    /// pair cases).
     #[serde(default)]
     wire_rules: bool,
 }
@@ -85,8 +94,8 @@ fn check_rules(
 fn run_pair_case(dir: &Path, expected: &Expected) -> Result<Vec<String>, String> {
     let old = load(dir, "old.proto", "old")?;
     let new = load(dir, "new.proto", "new")?;
-    let backward = confluent_messages(&new, &old, Side::New, Side::Old, false);
-    let forward = confluent_messages(&old, &new, Side::Old, Side::New, false);
+    let backward = confluent_messages(&findings(&new, &old, Direction::Backward, false));
+    let forward = confluent_messages(&findings(&old, &new, Direction::Forward, false));
     let mut problems = check_direction(
         "backward",
         &backward,
@@ -108,6 +117,13 @@ fn run_pair_case(dir: &Path, expected: &Expected) -> Result<Vec<String>, String>
         "forward",
         rule_ids(&new, &old),
         &expected.wire_forward,
+    ));
+    let wire_rules = expected.wire_rules;
+    problems.extend(expected_findings::compare_both(
+        &findings(&new, &old, Direction::Backward, wire_rules),
+        &findings(&old, &new, Direction::Forward, wire_rules),
+        &expected.backward_findings,
+        &expected.forward_findings,
     ));
     Ok(problems)
 }
@@ -140,7 +156,7 @@ fn run_history_case(dir: &Path, expected: &Expected) -> Result<Vec<String>, Stri
             protobuf_wire_rules: expected.wire_rules,
             ..CheckOptions::default()
         };
-        let got = check(level, &new, &previous, &options);
+        let got = check(level, &new, &previous, &options).confluent_messages();
         if got != want {
             problems.push(format!("{name}:\n expected {want:#?}\n actual {got:#?}"));
         }

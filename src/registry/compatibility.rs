@@ -77,7 +77,7 @@ impl Registry {
                 text: &content.schema,
             })
             .collect();
-        treaty_compat::check(level, new, &previous, options)
+        treaty_compat::check(level, new, &previous, options).confluent_messages()
     }
 
     /// The check registration runs: the latest live version, or every live

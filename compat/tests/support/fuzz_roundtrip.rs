@@ -55,7 +55,8 @@ fn run_here(schema_type: SchemaType, data: &[u8]) {
             &new.0,
             &previous,
             &options,
-        );
+        )
+        .confluent_messages();
     }
 }
 

@@ -1,2 +1,3 @@
+pub mod expected_findings;
 pub mod fixture_cases;
 pub mod protobuf_cases;

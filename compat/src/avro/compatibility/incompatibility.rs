@@ -1,9 +1,10 @@
 //! What the checker reports: Java's `SchemaCompatibility.Incompatibility`,
-//! and the text Confluent's `avro.Difference` makes of it.
+//! and the finding (with the description of Confluent's `avro.Difference`)
+//! made of it.
 
 use std::fmt;
 
-use crate::Side;
+use crate::{Direction, Finding, Rule};
 
 /// Java's `SchemaIncompatibilityType`; the upper-case names are what
 /// Confluent prints as `errorType`.
@@ -49,16 +50,31 @@ pub struct Incompatibility {
 }
 
 impl Incompatibility {
-    /// Confluent's item text, `{errorType:'…', description:'…', additionalInfo:'…'}`,
-    /// with the description's two placeholders naming the reader's and the
-    /// writer's side (`new`/`old`). Quotes inside are not escaped, as in Java.
-    pub fn confluent_text(&self, reader: Side, writer: Side) -> String {
-        format!(
-            "{{errorType:'{}', description:'{}', additionalInfo:'{}'}}",
-            self.kind,
-            self.description(reader.as_str(), writer.as_str()),
-            self.message
-        )
+    /// The finding for reading in `direction`, with Avro's detail as
+    /// Confluent's `additionalInfo`. Java's location follows the reader's
+    /// field positions but the writer's union branches; it is given for the
+    /// schema Confluent's description places it in: the writer's for missing
+    /// enum symbols and union branches, the reader's otherwise.
+    pub fn finding(&self, direction: Direction) -> Finding {
+        let description =
+            self.description(direction.reader().as_str(), direction.writer().as_str());
+        let location = Some(self.location.clone());
+        let (reader_path, writer_path) = match self.kind {
+            IncompatibilityType::MissingEnumSymbols | IncompatibilityType::MissingUnionBranch => {
+                (None, location)
+            }
+            _ => (location, None),
+        };
+        Finding {
+            detail: Some(self.message.clone()),
+            ..Finding::error(
+                Rule::Avro(self.kind),
+                direction,
+                reader_path,
+                writer_path,
+                description,
+            )
+        }
     }
 
     /// Confluent's `Difference` description for this type.
@@ -95,6 +111,19 @@ pub struct CheckAborted {
     /// The exception's message, e.g. `Reader record field a type:INT pos:0
     /// matches multiple fields in writer record schema {…}`.
     pub message: String,
+}
+
+impl CheckAborted {
+    /// The finding for the exception: about the whole pair, so without paths.
+    pub fn finding(&self, direction: Direction) -> Finding {
+        Finding::error(
+            Rule::CheckAborted,
+            direction,
+            None,
+            None,
+            format!("Unexpected exception during compatibility check: {self}"),
+        )
+    }
 }
 
 impl fmt::Display for CheckAborted {

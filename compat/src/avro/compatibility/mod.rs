@@ -1,6 +1,6 @@
 //! Reader/writer compatibility of Avro schemas, as Java's
 //! `SchemaCompatibility` decides it (the library Confluent delegates to),
-//! rendered as Confluent renders it (spec compatibility.md §2).
+//! reported as Confluent reports it (spec compatibility.md §2).
 //!
 //! One rule family per file, each named after the incompatibility it
 //! detects: [`names`] (NAME_MISMATCH), [`fixed`] (FIXED_SIZE_MISMATCH),
@@ -22,7 +22,7 @@ mod unions;
 pub use incompatibility::{CheckAborted, Incompatibility, IncompatibilityType};
 
 use crate::avro::AvroSchema;
-use crate::Side;
+use crate::{Direction, Finding};
 
 /// Everything that stops `reader` from decoding data written with `writer`,
 /// in Java's order; empty when compatible. `Err` where Java throws (a reader
@@ -34,21 +34,11 @@ pub fn check_reader_writer(
     checker::Checker::new(reader, writer).check_roots()
 }
 
-/// Confluent's `AvroSchema.isBackwardCompatible` message items for `reader`
-/// reading `writer`, with the sides named for the descriptions.
-pub fn confluent_messages(
-    reader: &AvroSchema,
-    writer: &AvroSchema,
-    reader_side: Side,
-    writer_side: Side,
-) -> Vec<String> {
+/// What Confluent's `AvroSchema.isBackwardCompatible` reports for `reader`
+/// reading `writer`, as findings; `direction` says which of them is new.
+pub fn findings(reader: &AvroSchema, writer: &AvroSchema, direction: Direction) -> Vec<Finding> {
     match check_reader_writer(reader, writer) {
-        Ok(found) => found
-            .iter()
-            .map(|i| i.confluent_text(reader_side, writer_side))
-            .collect(),
-        Err(aborted) => vec![format!(
-            "Unexpected exception during compatibility check: {aborted}"
-        )],
+        Ok(found) => found.iter().map(|i| i.finding(direction)).collect(),
+        Err(aborted) => vec![aborted.finding(direction)],
     }
 }

@@ -1,6 +1,9 @@
 //! Confluent 7.9's JSON Schema difference types (`Difference.Type`), which
-//! of them are compatible (`SchemaDiff.COMPATIBLE_CHANGES`), and the message
-//! each renders as (`Difference.toString`).
+//! of them are compatible (`SchemaDiff.COMPATIBLE_CHANGES`), and the
+//! sentence each is described with (`Difference.error`).
+
+use crate::finding::LocatedIn;
+use crate::{Direction, Finding, Rule};
 
 /// Declares the difference types under Confluent's own names, so a message
 /// names the type exactly as Confluent does and a reader can search for it.
@@ -83,6 +86,24 @@ difference_types! {
 use DifferenceType::*;
 
 impl DifferenceType {
+    /// Which schema the path names an element of, by Confluent's naming: an
+    /// `…ADDED…` change is in the update, a `…REMOVED…` one in the
+    /// original, any other in both. Toggling `additionalItems` or
+    /// `additionalProperties` changes a keyword both schemas have
+    /// (written, or by default).
+    fn located_in(self) -> LocatedIn {
+        let name = self.name();
+        match self {
+            ADDITIONAL_ITEMS_ADDED
+            | ADDITIONAL_ITEMS_REMOVED
+            | ADDITIONAL_PROPERTIES_ADDED
+            | ADDITIONAL_PROPERTIES_REMOVED => LocatedIn::Both,
+            _ if name.contains("ADDED") => LocatedIn::Update,
+            _ if name.contains("REMOVED") => LocatedIn::Original,
+            _ => LocatedIn::Both,
+        }
+    }
+
     /// Whether Confluent 7.9 lets this change through
     /// (`SchemaDiff.COMPATIBLE_CHANGES`; 7.9 has no LENIENT policy).
     pub fn is_compatible(self) -> bool {
@@ -158,15 +179,20 @@ pub struct Difference {
 }
 
 impl Difference {
-    /// Confluent's `Difference.toString()` with its two `%s` filled (the
-    /// schema reading first): `{errorType:"…", description:"…'}`, the
-    /// description closed by a single quote as Confluent does.
-    pub fn message(&self, first: &str, second: &str) -> String {
-        let template = self.description();
-        let description = template.replacen("%s", first, 1).replacen("%s", second, 1);
-        format!(
-            "{{errorType:\"{}\", description:\"{description}'}}",
-            self.kind.name()
+    /// The finding for the update reading data written with the original
+    /// in `direction`: Confluent's `Difference.error()` sentence with its
+    /// two `%s` filled, the reader's side first.
+    pub fn finding(&self, direction: Direction) -> Finding {
+        let description = self
+            .description()
+            .replacen("%s", direction.reader().as_str(), 1)
+            .replacen("%s", direction.writer().as_str(), 1);
+        Finding::at_differ_path(
+            Rule::Json(self.kind),
+            direction,
+            &self.path,
+            self.kind.located_in(),
+            description,
         )
     }
 
@@ -247,7 +273,7 @@ mod tests {
             path: "#/properties/foo".to_string(),
         };
         assert_eq!(
-            difference.message("new", "old"),
+            difference.finding(Direction::Backward).confluent_message(),
             "{errorType:\"TYPE_CHANGED\", description:\"A type at path '#/properties/foo' is different between the new schema and the old schema'}"
         );
     }

@@ -18,23 +18,18 @@ pub use difference::{Difference, DifferenceType};
 
 use super::schema::{Graph, Kind, NodeId};
 use super::JsonSchema;
-use crate::Side;
+use crate::{Direction, Finding};
 use context::{Differ, Path};
 use DifferenceType::*;
 
-/// The messages Confluent reports when `reader` reads data written with
-/// `writer` (BACKWARD: reader = new; FORWARD: reader = old): the
+/// What Confluent reports when `reader` reads data written with `writer`
+/// (BACKWARD: reader = new; FORWARD: reader = old), as findings: the
 /// incompatible differences of `differences(writer, reader)`.
-pub fn confluent_messages(
-    reader: &JsonSchema,
-    writer: &JsonSchema,
-    reader_side: Side,
-    writer_side: Side,
-) -> Vec<String> {
+pub fn findings(reader: &JsonSchema, writer: &JsonSchema, direction: Direction) -> Vec<Finding> {
     differences(writer, reader)
         .iter()
         .filter(|d| !d.kind.is_compatible())
-        .map(|d| d.message(reader_side.as_str(), writer_side.as_str()))
+        .map(|d| d.finding(direction))
         .collect()
 }
 

@@ -1,7 +1,8 @@
 //! Confluent's `Difference`: a difference type found at a path, and the
-//! item text Confluent puts in its message list.
+//! finding (with Confluent's description) made of it.
 
-use crate::Side;
+use crate::finding::LocatedIn;
+use crate::{Direction, Finding, Rule};
 
 /// Confluent's `Difference.Type`, in Confluent's declaration order.
 #[allow(clippy::enum_variant_names)]
@@ -68,6 +69,40 @@ impl DifferenceType {
         }
     }
 
+    /// Which schema the path names an element of. Field and oneof paths
+    /// carry the update's oneof, so a field that also changed oneof is
+    /// located in the update.
+    fn located_in(self) -> LocatedIn {
+        match self {
+            Self::MessageRemoved
+            | Self::EnumRemoved
+            | Self::EnumConstRemoved
+            | Self::FieldRemoved
+            | Self::RequiredFieldRemoved
+            | Self::OneofRemoved
+            | Self::OneofFieldRemoved => LocatedIn::Original,
+            Self::MessageAdded
+            | Self::EnumAdded
+            | Self::EnumConstAdded
+            | Self::FieldAdded
+            | Self::RequiredFieldAdded
+            | Self::OneofAdded
+            | Self::OneofFieldAdded
+            | Self::OneofFieldMovedToTopLevel
+            | Self::MultipleFieldsMovedToOneof
+            | Self::FieldMovedToExistingOneof => LocatedIn::Update,
+            Self::PackageChanged
+            | Self::MessageMoved
+            | Self::EnumConstChanged
+            | Self::FieldNameChanged
+            | Self::FieldKindChanged
+            | Self::FieldScalarKindChanged
+            | Self::FieldNamedTypeChanged
+            | Self::FieldNumericLabelChanged
+            | Self::FieldStringOrBytesLabelChanged => LocatedIn::Both,
+        }
+    }
+
     /// Whether the type is in Confluent's `SchemaDiff.COMPATIBLE_CHANGES`;
     /// only the other types are ever reported.
     pub fn is_compatible(self) -> bool {
@@ -102,13 +137,18 @@ pub struct Difference {
 }
 
 impl Difference {
-    /// Confluent's `Difference.toString()` with the two `%s` filled as
-    /// `SchemaValidatorBuilder` fills them: the reader's side first.
-    pub fn confluent_text(&self, reader: Side, writer: Side) -> String {
-        format!(
-            "{{errorType:\"{}\", description:\"{}\"}}",
-            self.kind.as_str(),
-            self.description(reader.as_str(), writer.as_str())
+    /// The finding for the update reading data written with the original
+    /// in `direction`, with Confluent's description (the reader's side
+    /// fills its first `%s`, as `SchemaValidatorBuilder` does).
+    pub fn finding(&self, direction: Direction) -> Finding {
+        let description =
+            self.description(direction.reader().as_str(), direction.writer().as_str());
+        Finding::at_differ_path(
+            Rule::Protobuf(self.kind),
+            direction,
+            &self.path,
+            self.kind.located_in(),
+            description,
         )
     }
 

@@ -19,7 +19,7 @@ pub mod wire;
 pub use difference::{Difference, DifferenceType};
 
 use super::ProtobufSchema;
-use crate::Side;
+use crate::{Direction, Finding};
 use context::Context;
 
 /// Every difference Confluent's differ finds from `original` to `update`,
@@ -30,27 +30,26 @@ pub fn differences(original: &ProtobufSchema, update: &ProtobufSchema) -> Vec<Di
     ctx.into_differences()
 }
 
-/// Confluent's items for `reader` reading data written with `writer`
-/// (original = writer, update = reader); with `wire_rules`, the strict
-/// findings for the same pair follow. Empty when compatible.
-pub fn confluent_messages(
+/// What Confluent reports for `reader` reading data written with `writer`
+/// (original = writer, update = reader), as findings; with `wire_rules`,
+/// the strict findings for the same pair follow. Empty when compatible.
+pub fn findings(
     reader: &ProtobufSchema,
     writer: &ProtobufSchema,
-    reader_side: Side,
-    writer_side: Side,
+    direction: Direction,
     wire_rules: bool,
-) -> Vec<String> {
-    let mut messages: Vec<String> = differences(writer, reader)
+) -> Vec<Finding> {
+    let mut found: Vec<Finding> = differences(writer, reader)
         .iter()
         .filter(|d| !d.kind.is_compatible())
-        .map(|d| d.confluent_text(reader_side, writer_side))
+        .map(|d| d.finding(direction))
         .collect();
     if wire_rules {
-        messages.extend(
+        found.extend(
             wire::findings(&writer.file, &reader.file)
                 .iter()
-                .map(|f| f.confluent_text(reader_side, writer_side)),
+                .map(|f| f.finding(direction)),
         );
     }
-    messages
+    found
 }

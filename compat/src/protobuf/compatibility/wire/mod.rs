@@ -18,7 +18,7 @@ use std::collections::BTreeMap;
 
 use prost_reflect::{EnumDescriptor, FileDescriptor, MessageDescriptor, ServiceDescriptor, Syntax};
 
-use crate::Side;
+use crate::{Direction, Finding, Rule};
 
 /// Buf's rule ids (buf v1.75, categories `WIRE` ∪ `WIRE_JSON`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -84,34 +84,63 @@ impl WireRule {
     }
 }
 
-/// One strict-mode finding: the rule and a sentence naming the element.
+/// One strict-mode finding: the rule, the elements compared and a
+/// sentence naming the element.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct WireFinding {
     pub rule: WireRule,
+    /// Full names of the compared elements (file names for a file rule):
+    /// a field's, a method's, or for a rule about a message's or an enum's
+    /// members (deletions, reserved ranges) the message's or the enum's.
+    pub previous_element: String,
+    pub current_element: String,
     pub message: String,
 }
 
 impl WireFinding {
-    /// Rendered like Confluent's Protobuf items, after them in the list;
-    /// `current` is the schema that changed relative to `previous`.
-    pub fn confluent_text(&self, current: Side, previous: Side) -> String {
-        format!(
-            "{{errorType:\"{}\", description:\"{} (the {} schema compared with the {} schema)\"}}",
-            self.rule.as_str(),
+    /// The finding for the update (`current`, the reader) compared with the
+    /// original (`previous`, the writer) in `direction`; its description
+    /// names both sides, and is rendered like Confluent's Protobuf items.
+    pub fn finding(&self, direction: Direction) -> Finding {
+        let description = format!(
+            "{} (the {} schema compared with the {} schema)",
             self.message,
-            current.as_str(),
-            previous.as_str()
+            direction.reader().as_str(),
+            direction.writer().as_str()
+        );
+        Finding::error(
+            Rule::ProtobufWire(self.rule),
+            direction,
+            Some(self.current_element.clone()),
+            Some(self.previous_element.clone()),
+            description,
         )
     }
 }
 
-/// Collects findings; rules push into it.
+/// Collects findings for the pair of elements being checked; rules push
+/// into it.
 #[derive(Default)]
-struct Findings(Vec<WireFinding>);
+struct Findings {
+    previous_element: String,
+    current_element: String,
+    found: Vec<WireFinding>,
+}
 
 impl Findings {
+    /// Names the pair the following findings are about.
+    fn comparing(&mut self, previous: &str, current: &str) {
+        previous.clone_into(&mut self.previous_element);
+        current.clone_into(&mut self.current_element);
+    }
+
     fn add(&mut self, rule: WireRule, message: String) {
-        self.0.push(WireFinding { rule, message });
+        self.found.push(WireFinding {
+            rule,
+            previous_element: self.previous_element.clone(),
+            current_element: self.current_element.clone(),
+            message,
+        });
     }
 }
 
@@ -120,6 +149,7 @@ impl Findings {
 pub fn findings(previous: &FileDescriptor, current: &FileDescriptor) -> Vec<WireFinding> {
     let mut found = Findings::default();
     for (p, c) in file_pairs(previous, current) {
+        found.comparing(p.name(), c.name());
         file_same_package(&mut found, &p, &c);
     }
     for (p, c) in pairs(
@@ -127,8 +157,10 @@ pub fn findings(previous: &FileDescriptor, current: &FileDescriptor) -> Vec<Wire
         current.parent_pool().all_messages().collect(),
         MessageDescriptor::full_name,
     ) {
+        found.comparing(p.full_name(), c.full_name());
         messages::check(&mut found, &p, &c);
         for (pf, cf) in fields::pairs(&p, &c) {
+            found.comparing(pf.full_name(), cf.full_name());
             fields::check(&mut found, &pf, &cf);
         }
     }
@@ -137,6 +169,7 @@ pub fn findings(previous: &FileDescriptor, current: &FileDescriptor) -> Vec<Wire
         current.parent_pool().all_enums().collect(),
         EnumDescriptor::full_name,
     ) {
+        found.comparing(p.full_name(), c.full_name());
         enums::check(&mut found, &p, &c);
     }
     for (p, c) in pairs(
@@ -144,9 +177,10 @@ pub fn findings(previous: &FileDescriptor, current: &FileDescriptor) -> Vec<Wire
         current.parent_pool().services().collect(),
         ServiceDescriptor::full_name,
     ) {
+        found.comparing(p.full_name(), c.full_name());
         services::check(&mut found, &p, &c);
     }
-    found.0
+    found.found
 }
 
 /// The two schemas' own files, then imported files of the same path.

@@ -12,6 +12,7 @@ pub(super) fn check(
 ) {
     for p in previous.methods() {
         if let Some(c) = current.methods().find(|m| m.name() == p.name()) {
+            found.comparing(p.full_name(), c.full_name());
             rpc_same_client_streaming(found, &p, &c);
             rpc_same_server_streaming(found, &p, &c);
             rpc_same_request_type(found, &p, &c);
