@@ -34,6 +34,7 @@ pub use content::{sorted_metadata, SchemaContent};
 pub use error::{RegistryError, Result};
 pub use queries::{SubjectFilter, VersionSpec, VersionView, ALL_CONTEXTS};
 pub use records::Reference;
+pub use references::qualify_reference_subject;
 pub use register::{RegisterOutcome, RequestReference, SchemaRequest};
 pub use settings::{Mode, PROTOBUF_WIRE_RULES};
 use state::Prepared;
