@@ -69,8 +69,11 @@ fn names_in_requests_cannot_forge_log_lines_or_send_terminal_escapes() {
 /// "Authentication and TLS"): what it takes idle and serving, with room,
 /// and what each concurrent password check (one per core) may hold.
 fn memory_bound_mib() -> u64 {
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    128 + 24 * cores as u64
+    128 + 24 * cores() as u64
+}
+
+fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
 }
 const BAD_LOGINS: usize = 500;
 
@@ -140,7 +143,11 @@ fn concurrent_bad_logins_keep_memory_bounded_and_a_valid_login_still_answers() {
             other => panic!("status {other}: {body}"),
         }
     }
-    assert!(over_the_bound > 0, "no attempt was told to retry");
+    // One check per core runs and 16 per core wait (README): past that,
+    // the rest are told to retry.
+    if BAD_LOGINS > 17 * cores() {
+        assert!(over_the_bound > 0, "no attempt was told to retry");
+    }
     let valid = call(&server, "GET", "/subjects", None, &login("reader"));
     assert_eq!((valid.status, valid.body), (200, json!([])));
     assert_denied(
