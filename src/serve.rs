@@ -32,6 +32,11 @@ pub struct ServeArgs {
     /// authorization. Without it every request is allowed.
     #[arg(long, env = "TREATY_AUTH_FILE")]
     auth_file: Option<PathBuf>,
+    /// With `--auth-file`: let every authenticated principal list every
+    /// subject and read every schema by id, whatever its grants (by
+    /// default listings show, and ids answer, only what it may read).
+    #[arg(long, env = "TREATY_AUTH_OPEN_READS")]
+    auth_open_reads: bool,
     #[command(flatten)]
     tls: crate::tls::TlsArgs,
 }
@@ -63,7 +68,9 @@ fn without_transparent_huge_pages<T>(load: impl FnOnce() -> T) -> T {
 
 pub fn run(args: ServeArgs) -> Result<(), Box<dyn std::error::Error>> {
     let auth = match &args.auth_file {
-        Some(path) => Some(Arc::new(crate::auth::Auth::load(path)?)),
+        Some(path) => Some(Arc::new(
+            crate::auth::Auth::load(path)?.with_open_reads(args.auth_open_reads),
+        )),
         None => None,
     };
     let tls = args.tls.server_config()?;

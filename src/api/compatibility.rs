@@ -4,36 +4,43 @@ use std::sync::Arc;
 
 use axum::extract::State;
 use axum::response::Response;
-use axum::routing::post;
-use axum::Router;
 use serde_json::{json, Value};
 
+use super::access::read_references;
 use super::body::{schema_request, JsonBody};
 use super::error::{ApiError, ApiResult};
 use super::negotiate::json_response;
 use super::params::Params;
 use super::path::{self, PathParams};
+use super::routes::Routes;
+use crate::auth::policy::Operation::Write;
+use crate::auth::policy::Rule::Subject;
+use crate::auth::Access;
 use crate::registry::{CompatibilityTarget, Registry, RegistryError, SchemaRequest};
 
-pub fn routes() -> Router<Arc<Registry>> {
-    Router::new()
-        .route(
+pub fn routes() -> Routes {
+    Routes::new()
+        .post(
             "/compatibility/subjects/{subject}/versions",
-            post(check_registration),
+            Subject(Write),
+            check_registration,
         )
-        .route(
+        .post(
             "/compatibility/subjects/{subject}/versions/{version}",
-            post(check_version),
+            Subject(Write),
+            check_version,
         )
 }
 
 async fn check_registration(
     State(registry): State<Arc<Registry>>,
+    access: Access,
     PathParams(subject): PathParams<String>,
     params: Params,
     body: JsonBody,
 ) -> ApiResult<Response> {
     let request = schema_request(&body, "testCompatibilityForSubject.arg3")?;
+    read_references(&access, &subject, &request)?;
     check(
         &registry,
         &subject,
@@ -45,12 +52,14 @@ async fn check_registration(
 
 async fn check_version(
     State(registry): State<Arc<Registry>>,
+    access: Access,
     PathParams((subject, version)): PathParams<(String, String)>,
     params: Params,
     body: JsonBody,
 ) -> ApiResult<Response> {
     let target = CompatibilityTarget::Version(path::version(&version)?);
     let request = schema_request(&body, "testCompatibilityBySubjectName.arg4")?;
+    read_references(&access, &subject, &request)?;
     check(&registry, &subject, target, &params, &request)
 }
 

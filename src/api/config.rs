@@ -5,8 +5,6 @@ use std::sync::Arc;
 
 use axum::extract::State;
 use axum::response::Response;
-use axum::routing::get;
-use axum::Router;
 
 use serde_json::{Map, Value};
 
@@ -15,18 +13,19 @@ use super::error::ApiResult;
 use super::negotiate::json_response;
 use super::params::Params;
 use super::path::PathParams;
+use super::routes::Routes;
+use crate::auth::policy::Operation::{AlterConfigs, Read};
+use crate::auth::policy::Rule::{Authenticated, Global, Subject};
 use crate::registry::Registry;
 
-pub fn routes() -> Router<Arc<Registry>> {
-    Router::new()
-        .route(
-            "/config",
-            get(get_global).put(put_global).delete(delete_global),
-        )
-        .route(
-            "/config/{subject}",
-            get(get_subject).put(put_subject).delete(delete_subject),
-        )
+pub fn routes() -> Routes {
+    Routes::new()
+        .get("/config", Authenticated, get_global)
+        .put("/config", Global(AlterConfigs), put_global)
+        .delete("/config", Global(AlterConfigs), delete_global)
+        .get("/config/{subject}", Subject(Read), get_subject)
+        .put("/config/{subject}", Subject(AlterConfigs), put_subject)
+        .delete("/config/{subject}", Subject(AlterConfigs), delete_subject)
 }
 
 async fn get_global(State(registry): State<Arc<Registry>>) -> Response {

@@ -5,21 +5,30 @@ use std::sync::Arc;
 
 use axum::extract::State;
 use axum::response::Response;
-use axum::routing::get;
-use axum::Router;
 
 use super::error::{ApiError, ApiResult};
 use super::negotiate::json_response;
 use super::params::Params;
-use crate::registry::Registry;
+use super::routes::Routes;
+use crate::auth::policy::Rule::Authenticated;
+use crate::auth::Access;
+use crate::registry::{Registry, DEFAULT_CONTEXT};
 
-pub fn routes() -> Router<Arc<Registry>> {
-    Router::new().route("/contexts", get(list))
+pub fn routes() -> Routes {
+    Routes::new().get("/contexts", Authenticated, list)
 }
 
-async fn list(State(registry): State<Arc<Registry>>, params: Params) -> ApiResult<Response> {
+/// The default context, and each other context the caller has a grant
+/// reaching into: a context's name alone can say more than it should.
+async fn list(
+    State(registry): State<Arc<Registry>>,
+    access: Access,
+    params: Params,
+) -> ApiResult<Response> {
     let page = params.page()?;
-    Ok(json_response(&page.apply(registry.contexts(), None)))
+    let mut contexts = registry.contexts();
+    contexts.retain(|context| context == DEFAULT_CONTEXT || access.sees_context(context));
+    Ok(json_response(&page.apply(contexts, None)))
 }
 
 /// Rewrites `/contexts/{ctx}/<rest>` to the route `<rest>` addresses within

@@ -2,11 +2,13 @@
 //! or from the framework, leaves as Confluent's status and
 //! `{"error_code": …, "message": …}` body.
 
-use axum::http::StatusCode;
+use axum::http::header::{RETRY_AFTER, WWW_AUTHENTICATE};
+use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
 use super::negotiate::json_response;
+use crate::auth::Refusal;
 use crate::registry::{
     NotPermitted, RegistryError, RequestReference, SchemaProblem, SchemaRequest,
 };
@@ -79,6 +81,12 @@ impl ApiError {
             40301,
             format!("User is denied operation {operation} on {resource}"),
         )
+    }
+
+    /// Too many password checks at once, worded as Confluent's REST proxy
+    /// words its rate limit.
+    pub fn too_many_requests() -> Self {
+        Self::http(StatusCode::TOO_MANY_REQUESTS, "Request rate limit exceeded")
     }
 
     pub fn internal() -> Self {
@@ -259,6 +267,39 @@ fn not_permitted_message(refusal: NotPermitted) -> String {
             i32::MAX
         ),
     }
+}
+
+impl From<Refusal> for ApiError {
+    fn from(refusal: Refusal) -> Self {
+        match refusal {
+            Refusal::Unauthenticated => Self::unauthorized(),
+            Refusal::Forbidden {
+                operation,
+                resource,
+            } => Self::forbidden(&operation.to_string(), &resource.to_string()),
+            Refusal::TooManyAttempts { .. } => Self::too_many_requests(),
+        }
+    }
+}
+
+/// A refusal as rest-utils answers it: a 401 challenges for Basic
+/// credentials, a 429 says when to retry.
+pub fn refused(refusal: Refusal) -> Response {
+    let header = match &refusal {
+        Refusal::Unauthenticated => Some((
+            WWW_AUTHENTICATE,
+            HeaderValue::from_static("Basic realm=\"treaty\""),
+        )),
+        Refusal::TooManyAttempts { retry_after } => {
+            Some((RETRY_AFTER, HeaderValue::from(retry_after.as_secs().max(1))))
+        }
+        Refusal::Forbidden { .. } => None,
+    };
+    let mut response = ApiError::from(refusal).into_response();
+    if let Some((name, value)) = header {
+        response.headers_mut().insert(name, value);
+    }
+    response
 }
 
 impl IntoResponse for ApiError {

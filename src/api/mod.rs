@@ -3,6 +3,7 @@
 //! authentication when configured, content negotiation (`negotiate`), then
 //! the router; every error leaves as an [`ApiError`].
 
+mod access;
 mod answers;
 mod body;
 mod compatibility;
@@ -14,6 +15,7 @@ mod negotiate;
 mod params;
 mod path;
 mod root;
+mod routes;
 mod schemas;
 mod subjects;
 mod views;
@@ -31,11 +33,13 @@ use axum::response::{IntoResponse, Response};
 use axum::{Extension, Router};
 use tower::ServiceExt as _;
 
-use answers::RenderedAnswers;
 pub use error::ApiError;
 
+use crate::auth::escape::Escaped;
 use crate::auth::Auth;
 use crate::registry::Registry;
+use answers::RenderedAnswers;
+use routes::{Routes, Rules};
 
 /// The whole API as one service (see the module comment for the order).
 #[derive(Clone)]
@@ -43,17 +47,16 @@ pub struct Api(Arc<Stages>);
 
 struct Stages {
     router: Router,
+    /// What each route needs, consulted before routing when `auth` is set.
+    rules: Rules,
     registry: Arc<Registry>,
     answers: Arc<RenderedAnswers>,
     auth: Option<Arc<Auth>>,
 }
 
-/// The API over `registry`; with `auth`, every request is authenticated
-/// and authorized after the rewrite (so it sees the final path) and before
-/// content negotiation.
-pub fn app(registry: Arc<Registry>, max_body_bytes: usize, auth: Option<Arc<Auth>>) -> Api {
-    let answers = Arc::new(RenderedAnswers::default());
-    let router = Router::new()
+/// Every route, each with the permission it declares.
+fn routes() -> Routes {
+    Routes::new()
         .merge(root::routes())
         .merge(schemas::routes())
         .merge(subjects::routes())
@@ -61,6 +64,15 @@ pub fn app(registry: Arc<Registry>, max_body_bytes: usize, auth: Option<Arc<Auth
         .merge(mode::routes())
         .merge(compatibility::routes())
         .merge(contexts::routes())
+}
+
+/// The API over `registry`; with `auth`, every request is authenticated
+/// and authorized after the rewrite (so it sees the final path) and before
+/// content negotiation.
+pub fn app(registry: Arc<Registry>, max_body_bytes: usize, auth: Option<Arc<Auth>>) -> Api {
+    let answers = Arc::new(RenderedAnswers::default());
+    let (router, rules) = routes().into_parts();
+    let router = router
         .fallback(|| async { ApiError::not_found() })
         .method_not_allowed_fallback(|| async { ApiError::method_not_allowed() })
         .with_state(Arc::clone(&registry))
@@ -68,6 +80,7 @@ pub fn app(registry: Arc<Registry>, max_body_bytes: usize, auth: Option<Arc<Auth
         .layer(Extension(Arc::clone(&answers)));
     Api(Arc::new(Stages {
         router,
+        rules,
         registry,
         answers,
         auth,
@@ -81,10 +94,13 @@ impl Api {
             Err(error) => return error.into_response(),
         };
         let request = match &self.0.auth {
-            Some(auth) => match crate::auth::admit(auth, request).await {
-                Ok(request) => request,
-                Err(refused) => return refused,
-            },
+            Some(auth) => {
+                let need = self.0.rules.need(request.method(), request.uri().path());
+                match crate::auth::admit(auth, request, &need).await {
+                    Ok(request) => request,
+                    Err(refusal) => return error::refused(refusal),
+                }
+            }
             None => request,
         };
         let produced = match negotiate::admit(&request) {
@@ -92,14 +108,14 @@ impl Api {
             Err(error) => return error.into_response(),
         };
         let stages = &self.0;
-        let response =
-            match schemas::answer_before_routing(&stages.registry, &stages.answers, &request) {
-                Some(response) => response,
-                None => match self.0.router.clone().oneshot(request).await {
-                    Ok(response) => response,
-                    Err(never) => match never {},
-                },
-            };
+        let answered = schemas::answer_before_routing(&stages.registry, &stages.answers, &request);
+        let response = match answered {
+            Some(response) => response,
+            None => match self.0.router.clone().oneshot(request).await {
+                Ok(response) => response,
+                Err(never) => match never {},
+            },
+        };
         negotiate::label(response, produced)
     }
 }
@@ -125,7 +141,8 @@ impl tower::Service<Request> for Api {
                 Instant::now(),
             );
             let response = api.handle(request).await;
-            tracing::debug!(%method, %uri, status = response.status().as_u16(), elapsed = ?started.elapsed(), "request");
+            let uri = uri.to_string();
+            tracing::debug!(%method, uri = %Escaped(&uri), status = response.status().as_u16(), elapsed = ?started.elapsed(), "request");
             Ok(response)
         })
     }
@@ -152,4 +169,118 @@ fn rewrite(mut request: Request) -> Result<Request, ApiError> {
     };
     *request.uri_mut() = rebuilt.parse::<Uri>().map_err(|_| ApiError::not_found())?;
     Ok(request)
+}
+
+#[cfg(test)]
+mod tests {
+    use axum::http::Method;
+
+    use super::routes;
+    use crate::auth::policy::{Need, Operation, Resource, Rule};
+
+    fn subject(name: &str) -> Resource {
+        Resource::Subject(name.to_owned())
+    }
+
+    #[test]
+    fn routes_need_the_documented_operation() {
+        use Operation::*;
+        let (_, rules) = routes().into_parts();
+        let cases = [
+            (Method::GET, "/", Need::Open),
+            (Method::GET, "/subjects", Need::Authenticated),
+            (Method::GET, "/schemas/ids/1", Need::Authenticated),
+            (Method::GET, "/config", Need::Authenticated),
+            (
+                Method::POST,
+                "/subjects/a",
+                Need::Permission(Read, subject("a")),
+            ),
+            (
+                Method::GET,
+                "/subjects/a/versions/1/schema",
+                Need::Permission(Read, subject("a")),
+            ),
+            (
+                Method::GET,
+                "/subjects/a/metadata",
+                Need::Permission(Read, subject("a")),
+            ),
+            (
+                Method::POST,
+                "/subjects/a/versions",
+                Need::Permission(Write, subject("a")),
+            ),
+            (
+                Method::POST,
+                "/compatibility/subjects/a/versions/latest",
+                Need::Permission(Write, subject("a")),
+            ),
+            (
+                Method::DELETE,
+                "/subjects/a",
+                Need::Permission(Delete, subject("a")),
+            ),
+            (
+                Method::DELETE,
+                "/subjects/a/versions/2",
+                Need::Permission(Delete, subject("a")),
+            ),
+            (Method::GET, "/mode/a", Need::Permission(Read, subject("a"))),
+            (
+                Method::PUT,
+                "/config/a",
+                Need::Permission(AlterConfigs, subject("a")),
+            ),
+            (
+                Method::DELETE,
+                "/mode",
+                Need::Permission(AlterConfigs, Resource::Global),
+            ),
+            (
+                Method::PUT,
+                "/config/:.staging:",
+                Need::Permission(AlterConfigs, subject(":.staging:")),
+            ),
+        ];
+        for (method, path, need) in cases {
+            assert_eq!(rules.need(&method, path), need, "{method} {path}");
+        }
+    }
+
+    #[test]
+    fn subjects_are_percent_decoded_and_lose_the_default_context() {
+        let (_, rules) = routes().into_parts();
+        assert_eq!(
+            rules.need(&Method::POST, "/subjects/:.:a%2Fb/versions"),
+            Need::Permission(Operation::Write, subject("a/b"))
+        );
+    }
+
+    #[test]
+    fn head_needs_what_get_needs_and_unrouted_requests_need_a_principal() {
+        let (_, rules) = routes().into_parts();
+        assert_eq!(
+            rules.need(&Method::HEAD, "/subjects/a/versions"),
+            Need::Permission(Operation::Read, subject("a"))
+        );
+        assert_eq!(rules.need(&Method::GET, "/nowhere"), Need::Authenticated);
+        assert_eq!(
+            rules.need(&Method::PUT, "/subjects/a/versions"),
+            Need::Authenticated
+        );
+    }
+
+    /// Every route declares a rule (the builder takes none without one);
+    /// here, every rule on a subject names the path segment it reads.
+    #[test]
+    fn every_subject_rule_has_a_subject_in_its_path() {
+        let routes = routes();
+        assert!(routes.rules.len() >= 25, "{}", routes.rules.len());
+        for (path, method, rule) in &routes.rules {
+            if let Rule::Subject(_) = rule {
+                assert!(path.contains("{subject}"), "{method} {path}");
+            }
+        }
+    }
 }

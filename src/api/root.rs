@@ -1,24 +1,22 @@
 //! `/` (liveness) and `/v1/metadata/*` (what tools probe to identify the
 //! server).
 
-use std::sync::Arc;
-
 use axum::response::Response;
-use axum::routing::get;
-use axum::Router;
 use serde_json::json;
 
 use super::negotiate::json_response;
-use crate::registry::Registry;
+use super::routes::Routes;
+use crate::auth::policy::Rule::{Authenticated, Open};
 
 /// The Confluent release whose REST behaviour treaty reproduces.
 const CONFLUENT_API_VERSION: &str = "7.9.0";
 
-pub fn routes() -> Router<Arc<Registry>> {
-    Router::new()
-        .route("/", get(empty).post(empty))
-        .route("/v1/metadata/id", get(cluster_id))
-        .route("/v1/metadata/version", get(version))
+pub fn routes() -> Routes {
+    Routes::new()
+        .get("/", Open, empty)
+        .post("/", Open, empty)
+        .get("/v1/metadata/id", Authenticated, cluster_id)
+        .get("/v1/metadata/version", Authenticated, version)
 }
 
 /// `POST /` accepts any body, as Confluent does.

@@ -7,9 +7,7 @@ use axum::body::Bytes;
 use axum::extract::{Request, State};
 use axum::http::Method;
 use axum::response::Response;
-use axum::routing::get;
 use axum::Extension;
-use axum::Router;
 use serde_json::json;
 
 use super::answers::RenderedAnswers;
@@ -17,20 +15,25 @@ use super::error::{ApiError, ApiResult};
 use super::negotiate::{json_bytes, json_response, raw_response};
 use super::params::{parse_java_int, Params};
 use super::path::{self, PathParams};
+use super::routes::Routes;
 use super::views;
+use crate::auth::policy::Rule::Authenticated;
+use crate::auth::Access;
 use crate::registry::{Registry, RegistryError, SchemaContent};
 
 /// Confluent's default and maximum page for `/schemas`.
 const SCHEMA_SEARCH_LIMIT: usize = 1000;
 
-pub fn routes() -> Router<Arc<Registry>> {
-    Router::new()
-        .route("/schemas", get(list_schemas))
-        .route("/schemas/types", get(types))
-        .route("/schemas/ids/{id}", get(by_id))
-        .route("/schemas/ids/{id}/schema", get(raw_by_id))
-        .route("/schemas/ids/{id}/subjects", get(id_subjects))
-        .route("/schemas/ids/{id}/versions", get(id_versions))
+/// Every route here needs a principal; what each shows is then narrowed
+/// to the subjects that principal may read (see [`Access`]).
+pub fn routes() -> Routes {
+    Routes::new()
+        .get("/schemas", Authenticated, list_schemas)
+        .get("/schemas/types", Authenticated, types)
+        .get("/schemas/ids/{id}", Authenticated, by_id)
+        .get("/schemas/ids/{id}/schema", Authenticated, raw_by_id)
+        .get("/schemas/ids/{id}/subjects", Authenticated, id_subjects)
+        .get("/schemas/ids/{id}/versions", Authenticated, id_versions)
 }
 
 /// The formats this registry parses, in Confluent 7.9's order.
@@ -40,6 +43,7 @@ async fn types() -> Response {
 
 async fn list_schemas(
     State(registry): State<Arc<Registry>>,
+    access: Access,
     params: Params,
 ) -> ApiResult<Response> {
     let page = params.page()?;
@@ -50,18 +54,36 @@ async fn list_schemas(
     );
     let views: Vec<_> = schemas
         .iter()
+        .filter(|view| access.sees(&view.subject))
         .map(|view| views::schema(view, Cow::Borrowed(&view.content.schema)))
         .collect();
     Ok(json_response(&page.apply(views, Some(SCHEMA_SEARCH_LIMIT))))
 }
 
+/// A schema id is shown to a caller who may read a subject holding it (a
+/// soft-deleted version counts: the id still answers); an id nobody holds
+/// is left to the handler's 404.
+fn read_id(registry: &Registry, access: &Access, id: i32, subject: Option<&str>) -> ApiResult<()> {
+    if access.sees_everything() {
+        return Ok(());
+    }
+    match registry.id_versions(id, subject, true) {
+        Ok(holders) if !holders.iter().any(|(holder, _)| access.may_read(holder)) => {
+            Err(access.refuse_schema(id).into())
+        }
+        _ => Ok(()),
+    }
+}
+
 async fn by_id(
     State(registry): State<Arc<Registry>>,
     Extension(answers): Extension<Arc<RenderedAnswers>>,
+    access: Access,
     PathParams(id): PathParams<String>,
     params: Params,
 ) -> ApiResult<Response> {
     let id = path::schema_id(&id)?;
+    read_id(&registry, &access, id, params.get("subject"))?;
     let format = params.get("format").filter(|f| !f.is_empty());
     let fetch_max_id = params.flag("fetchMaxId");
     if format.is_none() && !fetch_max_id {
@@ -101,7 +123,7 @@ fn plain_by_id(
 
 /// What consumers ask most, `GET /schemas/ids/{id}` without a query,
 /// answered before routing. `None` leaves the request to the router
-/// (which also gives the errors).
+/// (which also gives the errors, and the refusals).
 pub fn answer_before_routing(
     registry: &Registry,
     answers: &RenderedAnswers,
@@ -112,6 +134,8 @@ pub fn answer_before_routing(
     }
     let id = request.uri().path().strip_prefix("/schemas/ids/")?;
     let id = parse_java_int(id)?;
+    let access = super::access::of(request.extensions());
+    read_id(registry, &access, id, None).ok()?;
     plain_by_id(registry, answers, id, None)
         .ok()
         .map(raw_response)
@@ -121,10 +145,12 @@ pub fn answer_before_routing(
 /// bare 500, and so do we.
 async fn raw_by_id(
     State(registry): State<Arc<Registry>>,
+    access: Access,
     PathParams(id): PathParams<String>,
     params: Params,
 ) -> ApiResult<Response> {
     let id = path::schema_id(&id)?;
+    read_id(&registry, &access, id, params.get("subject"))?;
     match registry.schema_by_id(id, params.get("subject")) {
         Ok((content, _)) => Ok(raw_response(
             registry
@@ -136,14 +162,29 @@ async fn raw_by_id(
     }
 }
 
+/// The subject-versions holding an id that the caller may see; none, for
+/// an id it may not read at all, is a refusal.
+fn visible_holders(
+    registry: &Registry,
+    access: &Access,
+    id: i32,
+    params: &Params,
+) -> ApiResult<Vec<(String, i32)>> {
+    read_id(registry, access, id, params.get("subject"))?;
+    let mut holders = registry.id_versions(id, params.get("subject"), params.flag("deleted"))?;
+    holders.retain(|(subject, _)| access.sees(subject));
+    Ok(holders)
+}
+
 async fn id_subjects(
     State(registry): State<Arc<Registry>>,
+    access: Access,
     PathParams(id): PathParams<String>,
     params: Params,
 ) -> ApiResult<Response> {
     let id = path::schema_id(&id)?;
     let page = params.page()?;
-    let holders = registry.id_versions(id, params.get("subject"), params.flag("deleted"))?;
+    let holders = visible_holders(&registry, &access, id, &params)?;
     let mut subjects: Vec<String> = Vec::new();
     for (subject, _) in holders {
         if !subjects.contains(&subject) {
@@ -155,12 +196,13 @@ async fn id_subjects(
 
 async fn id_versions(
     State(registry): State<Arc<Registry>>,
+    access: Access,
     PathParams(id): PathParams<String>,
     params: Params,
 ) -> ApiResult<Response> {
     let id = path::schema_id(&id)?;
     let page = params.page()?;
-    let holders = registry.id_versions(id, params.get("subject"), params.flag("deleted"))?;
+    let holders = visible_holders(&registry, &access, id, &params)?;
     let pairs: Vec<_> = holders
         .into_iter()
         .map(|(subject, version)| json!({"subject": subject, "version": version}))

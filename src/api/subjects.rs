@@ -4,38 +4,56 @@ use std::sync::Arc;
 
 use axum::extract::{RawQuery, State};
 use axum::response::Response;
-use axum::routing::{get, post};
-use axum::{Extension, Router};
+use axum::Extension;
 
+use super::access::read_references;
 use super::answers::RenderedAnswers;
 use super::body::{schema_request, JsonBody};
 use super::error::ApiResult;
 use super::negotiate::{json_bytes, json_response, raw_response};
 use super::params::Params;
 use super::path::{self, PathParams};
+use super::routes::Routes;
 use super::views;
-use crate::registry::{Registry, SubjectFilter, ALL_CONTEXTS};
+use crate::auth::policy::Operation::{Delete, Read, Write};
+use crate::auth::policy::Rule::{Authenticated, Subject};
+use crate::auth::Access;
+use crate::registry::{Registry, SubjectFilter, VersionView, ALL_CONTEXTS};
 
-pub fn routes() -> Router<Arc<Registry>> {
-    Router::new()
-        .route("/subjects", get(list_subjects))
-        .route("/subjects/{subject}", post(lookup).delete(delete_subject))
-        .route("/subjects/{subject}/metadata", get(latest_with_metadata))
-        .route(
-            "/subjects/{subject}/versions",
-            get(list_versions).post(register),
+/// The listing needs a principal and shows the subjects it may read; the
+/// rest need a role on `{subject}`, and where the registry serves another
+/// context's subject of that name, read on the one served.
+pub fn routes() -> Routes {
+    Routes::new()
+        .get("/subjects", Authenticated, list_subjects)
+        .post("/subjects/{subject}", Subject(Read), lookup)
+        .delete("/subjects/{subject}", Subject(Delete), delete_subject)
+        .get(
+            "/subjects/{subject}/metadata",
+            Subject(Read),
+            latest_with_metadata,
         )
-        .route(
+        .get("/subjects/{subject}/versions", Subject(Read), list_versions)
+        .post("/subjects/{subject}/versions", Subject(Write), register)
+        .get(
             "/subjects/{subject}/versions/{version}",
-            get(get_version).delete(delete_version),
+            Subject(Read),
+            get_version,
         )
-        .route(
+        .delete(
+            "/subjects/{subject}/versions/{version}",
+            Subject(Delete),
+            delete_version,
+        )
+        .get(
             "/subjects/{subject}/versions/{version}/schema",
-            get(get_version_schema),
+            Subject(Read),
+            get_version_schema,
         )
-        .route(
+        .get(
             "/subjects/{subject}/versions/{version}/referencedby",
-            get(referenced_by),
+            Subject(Read),
+            referenced_by,
         )
 }
 
@@ -50,33 +68,50 @@ fn filter(params: &Params) -> SubjectFilter {
 async fn list_subjects(
     State(registry): State<Arc<Registry>>,
     Extension(answers): Extension<Arc<RenderedAnswers>>,
+    access: Access,
     RawQuery(query): RawQuery,
     params: Params,
 ) -> ApiResult<Response> {
-    if query.is_none() {
+    if query.is_none() && access.sees_everything() {
         return Ok(raw_response(
             answers.all_subjects(&registry, |names| json_bytes(&names)),
         ));
     }
     let prefix = params.get("subjectPrefix").unwrap_or(ALL_CONTEXTS);
     let page = params.page()?;
-    let subjects = registry.subjects(prefix, filter(&params));
+    let mut subjects = registry.subjects(prefix, filter(&params));
+    subjects.retain(|subject| access.sees(subject));
     Ok(json_response(&page.apply(subjects, None)))
+}
+
+/// Reads of an unqualified subject fall back to the same name in other
+/// contexts, so the permission checked on the path is checked again on
+/// the subject actually served.
+fn served(access: &Access, found: VersionView) -> ApiResult<VersionView> {
+    access.read(&found.subject)?;
+    Ok(found)
 }
 
 async fn lookup(
     State(registry): State<Arc<Registry>>,
+    access: Access,
     PathParams(subject): PathParams<String>,
     params: Params,
     body: JsonBody,
 ) -> ApiResult<Response> {
     let request = schema_request(&body, "lookUpSchemaUnderSubject.arg5")?;
-    let found = registry.lookup(
-        &subject,
-        &request,
-        params.flag("normalize"),
-        params.flag("deleted"),
+    read_references(&access, &subject, &request)?;
+    let found = served(
+        &access,
+        registry.lookup(
+            &subject,
+            &request,
+            params.flag("normalize"),
+            params.flag("deleted"),
+        )?,
     )?;
+    // Found in another context, the references were read from there.
+    read_references(&access, &found.subject, &request)?;
     let text = registry.formatted(&found.content, params.get("format"));
     Ok(json_response(&views::schema(&found, text)))
 }
@@ -85,6 +120,7 @@ async fn lookup(
 /// a repeated key keeps its last value), as Confluent collects them.
 async fn latest_with_metadata(
     State(registry): State<Arc<Registry>>,
+    access: Access,
     PathParams(subject): PathParams<String>,
     params: Params,
 ) -> ApiResult<Response> {
@@ -93,7 +129,10 @@ async fn latest_with_metadata(
         properties.retain(|(k, _)| k != key);
         properties.push((key.to_owned(), value.to_owned()));
     }
-    let found = registry.latest_with_metadata(&subject, &properties, params.flag("deleted"))?;
+    let found = served(
+        &access,
+        registry.latest_with_metadata(&subject, &properties, params.flag("deleted"))?,
+    )?;
     let text = registry.formatted(&found.content, params.get("format"));
     Ok(json_response(&views::schema(&found, text)))
 }
@@ -121,11 +160,13 @@ async fn list_versions(
 
 async fn register(
     State(registry): State<Arc<Registry>>,
+    access: Access,
     PathParams(subject): PathParams<String>,
     params: Params,
     body: JsonBody,
 ) -> ApiResult<Response> {
     let request = schema_request(&body, "register.arg5")?;
+    read_references(&access, &subject, &request)?;
     let outcome = registry
         .register(&subject, request, params.flag("normalize"))
         .await?;
@@ -134,11 +175,15 @@ async fn register(
 
 async fn get_version(
     State(registry): State<Arc<Registry>>,
+    access: Access,
     PathParams((subject, version)): PathParams<(String, String)>,
     params: Params,
 ) -> ApiResult<Response> {
     let version = path::version(&version)?;
-    let found = registry.version(&subject, version, params.flag("deleted"))?;
+    let found = served(
+        &access,
+        registry.version(&subject, version, params.flag("deleted"))?,
+    )?;
     let text = registry.formatted(&found.content, params.get("format"));
     Ok(json_response(&views::schema(&found, text)))
 }
@@ -146,11 +191,15 @@ async fn get_version(
 /// The schema text itself, not JSON-quoted.
 async fn get_version_schema(
     State(registry): State<Arc<Registry>>,
+    access: Access,
     PathParams((subject, version)): PathParams<(String, String)>,
     params: Params,
 ) -> ApiResult<Response> {
     let version = path::version(&version)?;
-    let found = registry.version(&subject, version, params.flag("deleted"))?;
+    let found = served(
+        &access,
+        registry.version(&subject, version, params.flag("deleted"))?,
+    )?;
     Ok(raw_response(
         registry
             .formatted(&found.content, params.get("format"))
@@ -158,14 +207,22 @@ async fn get_version_schema(
     ))
 }
 
+/// Only the ids of referrers the caller may see.
 async fn referenced_by(
     State(registry): State<Arc<Registry>>,
+    access: Access,
     PathParams((subject, version)): PathParams<(String, String)>,
     params: Params,
 ) -> ApiResult<Response> {
     let version = path::version(&version)?;
     let page = params.page()?;
-    let ids = registry.referenced_by(&subject, version, params.flag("deleted"))?;
+    let referrers = registry.referenced_by(&subject, version, params.flag("deleted"))?;
+    let mut ids: Vec<i32> = referrers
+        .into_iter()
+        .filter(|(referrer, _)| access.sees(referrer))
+        .map(|(_, id)| id)
+        .collect();
+    ids.dedup();
     Ok(json_response(&page.apply(ids, Some(1000))))
 }
 

@@ -1,17 +1,8 @@
-//! Which permission each route needs, and whether a principal's grants
-//! give it. Roles are ordered (`read < write < admin`: admin implies write
+//! Roles and grants: whether a principal's grants allow an operation on a
+//! resource. Roles are ordered (`read < write < admin`: admin implies write
 //! implies read) and granted per subject prefix; nothing is allowed that no
-//! grant allows.
-//!
-//! | request | needs |
-//! |---|---|
-//! | `GET /` | nothing (health checks) |
-//! | `GET /subjects/{s}/versions…`, `GET /subjects/{s}/metadata`, `POST /subjects/{s}` (lookup), `GET /config/{s}`, `GET /mode/{s}` | read on `s` |
-//! | `POST /subjects/{s}/versions` (register), `POST /compatibility/subjects/{s}/versions…` | write on `s` |
-//! | `DELETE /subjects/{s}`, `DELETE /subjects/{s}/versions/{v}` | admin on `s` |
-//! | `PUT`/`DELETE /config/{s}`, `PUT`/`DELETE /mode/{s}` | admin on `s` |
-//! | `PUT`/`DELETE /config`, `PUT`/`DELETE /mode` | admin on prefix `""` |
-//! | everything else (`GET /subjects`, `/schemas…`, `/contexts`, `GET /config`, `GET /mode`, `/v1/metadata/…`, unknown paths) | any authenticated principal |
+//! grant allows. Which permission each route needs is declared beside the
+//! route itself, in `src/api/`, as a [`Rule`].
 //!
 //! Subjects are matched as the path names them after the `/contexts/{ctx}/…`
 //! rewrite: `:.staging:orders-value` for a context, the bare name for the
@@ -19,7 +10,6 @@
 
 use std::fmt;
 
-use axum::http::Method;
 use serde::Deserialize;
 
 /// What a grant lets a principal do on the subjects under its prefix.
@@ -46,6 +36,8 @@ pub enum Resource {
     Subject(String),
     /// The global config and mode: only a grant on prefix `""` reaches it.
     Global,
+    /// A schema by its id: readable through any subject that holds it.
+    Schema(i32),
 }
 
 impl fmt::Display for Resource {
@@ -53,6 +45,7 @@ impl fmt::Display for Resource {
         match self {
             Resource::Subject(subject) => write!(f, "Subject: {subject}"),
             Resource::Global => f.write_str("SchemaRegistry: global"),
+            Resource::Schema(id) => write!(f, "Schema: {id}"),
         }
     }
 }
@@ -88,6 +81,38 @@ impl fmt::Display for Operation {
     }
 }
 
+/// The permission a route declares, before a request names its subject.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rule {
+    /// No credentials at all (health checks).
+    Open,
+    /// Any principal that authenticates; what it then sees may still be
+    /// filtered by its grants.
+    Authenticated,
+    /// `operation` on the subject the route's `{subject}` segment names.
+    Subject(Operation),
+    /// `operation` on the global settings.
+    Global(Operation),
+}
+
+impl Rule {
+    /// What a request needs under this rule; `subject` is the raw
+    /// (percent-encoded) `{subject}` segment of its path, if it has one.
+    /// A subject rule on a path without one can only be met globally.
+    pub fn need(self, subject: Option<&str>) -> Need {
+        match (self, subject) {
+            (Rule::Open, _) => Need::Open,
+            (Rule::Authenticated, _) => Need::Authenticated,
+            (Rule::Subject(operation), Some(segment)) => {
+                Need::Permission(operation, subject_resource(segment))
+            }
+            (Rule::Subject(operation) | Rule::Global(operation), _) => {
+                Need::Permission(operation, Resource::Global)
+            }
+        }
+    }
+}
+
 /// What a request needs before it reaches its handler.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Need {
@@ -99,35 +124,6 @@ pub enum Need {
     Permission(Operation, Resource),
 }
 
-/// The permission `method path` needs; `path` is the raw (percent-encoded)
-/// path after the pre-routing rewrite. HEAD is a GET without the body.
-pub fn required(method: &Method, path: &str) -> Need {
-    use Operation::*;
-    let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
-    let on = |operation, subject: &str| Need::Permission(operation, subject_resource(subject));
-    let global = |operation| Need::Permission(operation, Resource::Global);
-    let (get, post, put, delete) = (
-        method == Method::GET || method == Method::HEAD,
-        method == Method::POST,
-        method == Method::PUT,
-        method == Method::DELETE,
-    );
-    match segments.as_slice() {
-        [""] => Need::Open,
-        ["subjects", subject] if post => on(Read, subject),
-        ["subjects", subject] if delete => on(Delete, subject),
-        ["subjects", subject, "versions"] if post => on(Write, subject),
-        ["subjects", subject, "versions", ..] if get => on(Read, subject),
-        ["subjects", subject, "metadata"] if get => on(Read, subject),
-        ["subjects", subject, "versions", _] if delete => on(Delete, subject),
-        ["compatibility", "subjects", subject, "versions", ..] if post => on(Write, subject),
-        ["config" | "mode"] if put || delete => global(AlterConfigs),
-        ["config" | "mode", subject] if get => on(Read, subject),
-        ["config" | "mode", subject] if put || delete => on(AlterConfigs, subject),
-        _ => Need::Authenticated,
-    }
-}
-
 /// A path segment as the subject the handlers see: percent-decoded, the
 /// default context's `:.:` qualifier dropped.
 fn subject_resource(segment: &str) -> Resource {
@@ -136,15 +132,27 @@ fn subject_resource(segment: &str) -> Resource {
     Resource::Subject(subject.to_owned())
 }
 
-/// Whether any of `grants` allows `operation` on `resource`.
+/// Whether any of `grants` allows `operation` on `resource`. A schema id
+/// is no grant's resource: it is read through the subjects holding it.
 pub fn allows(grants: &[Grant], operation: Operation, resource: &Resource) -> bool {
     grants.iter().any(|grant| {
         grant.role >= operation.role()
             && match resource {
                 Resource::Global => grant.prefix.is_empty(),
                 Resource::Subject(subject) => subject.starts_with(&grant.prefix),
+                Resource::Schema(_) => false,
             }
     })
+}
+
+/// Whether a grant reaches into the named context `.ctx`: it covers the
+/// whole context (`""`, `:`, `:.ctx:`), or some subjects of it (a prefix
+/// that starts `:.ctx:`).
+pub fn reaches_context(grants: &[Grant], context: &str) -> bool {
+    let qualifier = format!(":{context}:");
+    grants
+        .iter()
+        .any(|grant| qualifier.starts_with(&grant.prefix) || grant.prefix.starts_with(&qualifier))
 }
 
 #[cfg(test)]
@@ -155,85 +163,24 @@ mod tests {
         Resource::Subject(name.to_owned())
     }
 
-    #[test]
-    fn routes_need_the_documented_operation() {
-        use Operation::*;
-        let cases = [
-            (Method::GET, "/", Need::Open),
-            (Method::GET, "/subjects", Need::Authenticated),
-            (Method::GET, "/schemas/ids/1", Need::Authenticated),
-            (Method::GET, "/config", Need::Authenticated),
-            (
-                Method::POST,
-                "/subjects/a",
-                Need::Permission(Read, subject("a")),
-            ),
-            (
-                Method::GET,
-                "/subjects/a/versions/1/schema",
-                Need::Permission(Read, subject("a")),
-            ),
-            (
-                Method::GET,
-                "/subjects/a/metadata",
-                Need::Permission(Read, subject("a")),
-            ),
-            (
-                Method::POST,
-                "/subjects/a/versions",
-                Need::Permission(Write, subject("a")),
-            ),
-            (
-                Method::POST,
-                "/compatibility/subjects/a/versions/latest",
-                Need::Permission(Write, subject("a")),
-            ),
-            (
-                Method::DELETE,
-                "/subjects/a",
-                Need::Permission(Delete, subject("a")),
-            ),
-            (
-                Method::DELETE,
-                "/subjects/a/versions/2",
-                Need::Permission(Delete, subject("a")),
-            ),
-            (Method::GET, "/mode/a", Need::Permission(Read, subject("a"))),
-            (
-                Method::PUT,
-                "/config/a",
-                Need::Permission(AlterConfigs, subject("a")),
-            ),
-            (
-                Method::DELETE,
-                "/mode",
-                Need::Permission(AlterConfigs, Resource::Global),
-            ),
-            (
-                Method::PUT,
-                "/config/:.staging:",
-                Need::Permission(AlterConfigs, subject(":.staging:")),
-            ),
-        ];
-        for (method, path, need) in cases {
-            assert_eq!(required(&method, path), need, "{method} {path}");
+    fn grant(prefix: &str, role: Role) -> Grant {
+        Grant {
+            prefix: prefix.into(),
+            role,
         }
     }
 
     #[test]
     fn subjects_are_percent_decoded_and_lose_the_default_context() {
         assert_eq!(
-            required(&Method::POST, "/subjects/:.:a%2Fb/versions"),
+            Rule::Subject(Operation::Write).need(Some(":.:a%2Fb")),
             Need::Permission(Operation::Write, subject("a/b"))
         );
     }
 
     #[test]
     fn a_higher_role_implies_the_lower_and_prefixes_bound_grants() {
-        let grants = [Grant {
-            prefix: "orders-".into(),
-            role: Role::Write,
-        }];
+        let grants = [grant("orders-", Role::Write)];
         assert!(allows(&grants, Operation::Read, &subject("orders-value")));
         assert!(allows(&grants, Operation::Write, &subject("orders-value")));
         assert!(!allows(
@@ -252,14 +199,23 @@ mod tests {
 
     #[test]
     fn only_the_empty_prefix_reaches_the_global_settings() {
-        let everything = [Grant {
-            prefix: String::new(),
-            role: Role::Admin,
-        }];
+        let everything = [grant("", Role::Admin)];
         assert!(allows(
             &everything,
             Operation::AlterConfigs,
             &Resource::Global
         ));
+        assert!(!allows(&everything, Operation::Read, &Resource::Schema(1)));
+    }
+
+    #[test]
+    fn read_grants_reach_the_contexts_their_prefixes_can_match() {
+        assert!(!reaches_context(&[grant("orders-", Role::Read)], ".prod"));
+        let staging = [grant(":.staging:orders-", Role::Read)];
+        assert!(reaches_context(&staging, ".staging"));
+        assert!(!reaches_context(&staging, ".stag"));
+        let all_contexts = [grant(":.", Role::Read)];
+        assert!(reaches_context(&all_contexts, ".prod"));
+        assert!(reaches_context(&[grant("", Role::Read)], ".prod"));
     }
 }

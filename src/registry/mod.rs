@@ -41,6 +41,7 @@ pub use content::{sorted_metadata, SchemaContent};
 pub use error::{NotPermitted, RegistryError, Result, SchemaProblem};
 use parse::RequestParse;
 pub use queries::{SubjectFilter, VersionSpec, VersionView, ALL_CONTEXTS};
+pub use references::qualify_reference_subject;
 pub use register::{RegisterOutcome, RequestReference, SchemaRequest};
 pub use settings::{Mode, PROTOBUF_WIRE_RULES};
 use state::ReadyRecord;

@@ -266,25 +266,20 @@ impl Registry {
         }
     }
 
-    /// `GET /subjects/{s}/versions/{v}/referencedby`: ids of the versions
-    /// that reference it.
+    /// `GET /subjects/{s}/versions/{v}/referencedby`: the versions that
+    /// reference it, as (subject, id), by id.
     pub fn referenced_by(
         &self,
         subject: &str,
         spec: VersionSpec,
         include_deleted: bool,
-    ) -> Result<Vec<i32>> {
+    ) -> Result<Vec<(String, i32)>> {
         let state = self.state();
         let name = QualifiedSubject::parse(subject).to_string();
         let target = state.version_of(&name, spec, true)?;
-        let mut ids: Vec<i32> =
-            references::referrers(&state, &name, target.version, include_deleted)
-                .into_iter()
-                .map(|(_, id)| id)
-                .collect();
-        ids.sort_unstable();
-        ids.dedup();
-        Ok(ids)
+        let mut referrers = references::referrers(&state, &name, target.version, include_deleted);
+        referrers.sort_unstable_by_key(|(_, id)| *id);
+        Ok(referrers)
     }
 
     /// The text of `content` in an output `format` (`?format=`), or the

@@ -18,11 +18,11 @@ pub fn credentials_file() -> String {
     )
 }
 
-fn start() -> Server {
+pub fn start() -> Server {
     Server::start_with(&["--auth-file", &credentials_file()])
 }
 
-fn basic(user: &str, password: &str) -> String {
+pub fn basic(user: &str, password: &str) -> String {
     let pair = format!("{user}:{password}");
     format!(
         "Basic {}",
@@ -31,11 +31,11 @@ fn basic(user: &str, password: &str) -> String {
 }
 
 /// The `Authorization` value of each fixture principal that has a password.
-fn login(user: &str) -> String {
+pub fn login(user: &str) -> String {
     basic(user, &format!("{user}-pass"))
 }
 
-fn call(server: &Server, method: &str, path: &str, body: Option<&str>, auth: &str) -> Reply {
+pub fn call(server: &Server, method: &str, path: &str, body: Option<&str>, auth: &str) -> Reply {
     server.request_with(
         method,
         path,
@@ -44,16 +44,16 @@ fn call(server: &Server, method: &str, path: &str, body: Option<&str>, auth: &st
     )
 }
 
-fn schema_body() -> String {
+pub fn schema_body() -> String {
     json!({ "schema": record("Order", &[("id", "long")]) }).to_string()
 }
 
-fn register(server: &Server, subject: &str, auth: &str) -> Reply {
+pub fn register(server: &Server, subject: &str, auth: &str) -> Reply {
     let path = format!("/subjects/{subject}/versions");
     call(server, "POST", &path, Some(&schema_body()), auth)
 }
 
-fn assert_denied(reply: &Reply, operation: &str, resource: &str) {
+pub fn assert_denied(reply: &Reply, operation: &str, resource: &str) {
     assert_eq!(reply.status, 403, "{:?}", reply.body);
     assert_eq!(
         reply.body,
@@ -291,7 +291,7 @@ fn global_admin_changes_the_global_config_and_mode() {
 
 #[test]
 fn a_principal_without_grants_reads_only_the_global_listings() {
-    let server = start();
+    let server = Server::start_with(&["--auth-file", &credentials_file(), "--auth-open-reads"]);
     let id = register(&server, "orders-value", &login("admin")).body["id"].clone();
     let nobody = login("nobody");
     let subjects = call(&server, "GET", "/subjects", None, &nobody);
@@ -369,27 +369,8 @@ fn a_hash_from_the_cli_authenticates_and_the_password_is_never_logged() {
     ]});
     std::fs::write(&file, credentials.to_string()).unwrap();
 
-    let mut child = Command::new(env!("CARGO_BIN_EXE_treaty"))
-        .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
-        .arg(temp.path().join("data"))
-        .arg("--auth-file")
-        .arg(&file)
-        .env("TREATY_LOG", "trace")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stderr = child.stderr.take().unwrap();
-    let log = std::thread::spawn(move || {
-        let mut text = String::new();
-        stderr.read_to_string(&mut text).unwrap();
-        text
-    });
-    let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
-    let mut line = String::new();
-    std::io::BufRead::read_line(&mut stdout, &mut line).unwrap();
-    let address = line.trim().strip_prefix("treaty listening on ").unwrap();
-    let base = format!("http://{address}");
+    let logged = LoggedServer::start(temp.path(), &file, "trace");
+    let base = logged.base.clone();
     let auth = basic("cli", password);
     for header in [auth.as_str(), "Bearer tok-0815"] {
         let response = ureq::get(&format!("{base}/subjects"))
@@ -402,12 +383,7 @@ fn a_hash_from_the_cli_authenticates_and_the_password_is_never_logged() {
         .set("Authorization", &basic("cli", "wrong-guess-1234"))
         .call();
     assert!(matches!(refused, Err(ureq::Error::Status(401, _))));
-    Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(child.wait().unwrap().success());
-    let log = log.join().unwrap();
+    let log = logged.stop();
     for secret in [password, &auth[6..], "tok-0815", "wrong-guess-1234"] {
         assert!(!log.contains(secret), "the log holds {secret:?}:\n{log}");
     }
@@ -431,6 +407,59 @@ fn a_plain_text_password_in_the_file_stops_the_server() {
     assert!(stderr.contains("plain-text"), "{stderr}");
     assert!(!stderr.contains("hunter2"), "{stderr}");
     assert!(output.stdout.is_empty());
+}
+
+/// A server whose log (standard error) is kept, read when it stops.
+pub struct LoggedServer {
+    child: std::process::Child,
+    pub base: String,
+    log: std::thread::JoinHandle<String>,
+}
+
+impl LoggedServer {
+    /// Serves `dir/data` with the credentials `file`, logging at `level`
+    /// (`TREATY_LOG`; empty for the default) without colours.
+    pub fn start(dir: &std::path::Path, file: &std::path::Path, level: &str) -> Self {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_treaty"));
+        command
+            .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
+            .arg(dir.join("data"))
+            .arg("--auth-file")
+            .arg(file)
+            .env("NO_COLOR", "1")
+            .env_remove("TREATY_LOG")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        if !level.is_empty() {
+            command.env("TREATY_LOG", level);
+        }
+        let mut child = command.spawn().unwrap();
+        let mut stderr = child.stderr.take().unwrap();
+        let log = std::thread::spawn(move || {
+            let mut text = String::new();
+            stderr.read_to_string(&mut text).unwrap();
+            text
+        });
+        let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+        let mut line = String::new();
+        std::io::BufRead::read_line(&mut stdout, &mut line).unwrap();
+        let address = line.trim().strip_prefix("treaty listening on ").unwrap();
+        Self {
+            base: format!("http://{address}"),
+            child,
+            log,
+        }
+    }
+
+    /// Stops the server with SIGTERM; its whole log.
+    pub fn stop(mut self) -> String {
+        Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(self.child.wait().unwrap().success());
+        self.log.join().unwrap()
+    }
 }
 
 fn run_with_stdin(args: &[&str], input: &str) -> String {

@@ -104,10 +104,15 @@ fn startup_on_a_data_dir_with_a_corrupt_record_exits_with_a_readable_message() {
         let mut options = rocksdb::Options::default();
         options.create_if_missing(true);
         options.create_missing_column_families(true);
-        // The column family treaty keeps its `_schemas` records in.
-        let db = rocksdb::DB::open_cf(&options, temp.path(), ["records"]).unwrap();
-        let records = db.cf_handle("records").unwrap();
-        db.put_cf(records, b"not a record key", b"{}").unwrap();
+        // The column family treaty keeps its `_schemas` records in, by
+        // position: each entry the key's length, the key, then the value.
+        let db = rocksdb::DB::open_cf(&options, temp.path(), ["log"]).unwrap();
+        let log = db.cf_handle("log").unwrap();
+        let key = b"not a record key";
+        let mut entry = (key.len() as u32).to_be_bytes().to_vec();
+        entry.extend_from_slice(key);
+        entry.extend_from_slice(b"{}");
+        db.put_cf(log, 1u64.to_be_bytes(), entry).unwrap();
     }
     let stderr = failed_start(temp.path());
     assert!(

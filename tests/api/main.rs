@@ -2,6 +2,8 @@
 //! Registry 7.9, each starting the real binary.
 
 mod auth;
+mod auth_limits;
+mod auth_reads;
 mod compatibility;
 mod concurrency;
 mod config;

@@ -101,6 +101,11 @@ impl Server {
         restarted
     }
 
+    /// The server's process id, to read its `/proc` status.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     pub fn data_dir(&self) -> &Path {
         &self.data_dir
     }

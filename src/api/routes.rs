@@ -1,0 +1,121 @@
+//! Routes declared together with the permission each needs: a route can
+//! only be added with its [`Rule`], so none falls back to a default. The
+//! rules are then looked up by path before routing, because a request is
+//! authenticated and authorized before anything else is checked.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use axum::handler::Handler;
+use axum::http::Method;
+use axum::routing::{on, MethodFilter};
+use axum::Router;
+
+use crate::auth::policy::{Need, Rule};
+use crate::registry::Registry;
+
+/// The axum router being built, and the rule of each method of each path.
+pub struct Routes {
+    router: Router<Arc<Registry>>,
+    pub rules: Vec<(&'static str, Method, Rule)>,
+}
+
+impl Routes {
+    pub fn new() -> Self {
+        Self {
+            router: Router::new(),
+            rules: Vec::new(),
+        }
+    }
+
+    /// `GET` (and `HEAD`, which axum answers with it) on `path`.
+    pub fn get<H, T>(self, path: &'static str, rule: Rule, handler: H) -> Self
+    where
+        H: Handler<T, Arc<Registry>>,
+        T: 'static,
+    {
+        self.add(Method::GET, path, rule, handler)
+    }
+
+    pub fn post<H, T>(self, path: &'static str, rule: Rule, handler: H) -> Self
+    where
+        H: Handler<T, Arc<Registry>>,
+        T: 'static,
+    {
+        self.add(Method::POST, path, rule, handler)
+    }
+
+    pub fn put<H, T>(self, path: &'static str, rule: Rule, handler: H) -> Self
+    where
+        H: Handler<T, Arc<Registry>>,
+        T: 'static,
+    {
+        self.add(Method::PUT, path, rule, handler)
+    }
+
+    pub fn delete<H, T>(self, path: &'static str, rule: Rule, handler: H) -> Self
+    where
+        H: Handler<T, Arc<Registry>>,
+        T: 'static,
+    {
+        self.add(Method::DELETE, path, rule, handler)
+    }
+
+    fn add<H, T>(mut self, method: Method, path: &'static str, rule: Rule, handler: H) -> Self
+    where
+        H: Handler<T, Arc<Registry>>,
+        T: 'static,
+    {
+        let filter = MethodFilter::try_from(method.clone()).expect("a standard method");
+        self.router = self.router.route(path, on(filter, handler));
+        self.rules.push((path, method, rule));
+        self
+    }
+
+    pub fn merge(mut self, other: Routes) -> Self {
+        self.router = self.router.merge(other.router);
+        self.rules.extend(other.rules);
+        self
+    }
+
+    /// The axum router, and the rules to look requests up in.
+    pub fn into_parts(self) -> (Router<Arc<Registry>>, Rules) {
+        let mut by_path: HashMap<&'static str, Vec<(Method, Rule)>> = HashMap::new();
+        for (path, method, rule) in self.rules {
+            by_path.entry(path).or_default().push((method, rule));
+        }
+        let mut paths = matchit::Router::new();
+        for (path, methods) in by_path {
+            paths
+                .insert(path, methods)
+                .expect("route paths are valid and distinct");
+        }
+        (self.router, Rules(paths))
+    }
+}
+
+/// The declared rules, by path as axum matches it.
+pub struct Rules(matchit::Router<Vec<(Method, Rule)>>);
+
+impl Rules {
+    /// What `method path` needs; `path` is the raw (percent-encoded) path
+    /// after the pre-routing rewrite. A request no route answers (404,
+    /// 405) needs a principal, so that probing the API needs one too.
+    pub fn need(&self, method: &Method, path: &str) -> Need {
+        let Ok(matched) = self.0.at(path) else {
+            return Need::Authenticated;
+        };
+        let method = if method == Method::HEAD {
+            &Method::GET
+        } else {
+            method
+        };
+        matched
+            .value
+            .iter()
+            .find(|(declared, _)| declared == method)
+            .map_or(Need::Authenticated, |(_, rule)| {
+                rule.need(matched.params.get("subject"))
+            })
+    }
+}
