@@ -13,7 +13,7 @@ mod content;
 mod delete;
 mod error;
 mod queries;
-pub mod records;
+pub use crate::records;
 mod references;
 mod register;
 mod settings;

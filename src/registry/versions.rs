@@ -142,7 +142,7 @@ impl Subject {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::registry::records::{Record, SchemaValue};
+    use crate::records::{Record, SchemaValue};
     use crate::registry::state::State;
 
     fn text(n: i32) -> String {
@@ -156,6 +156,7 @@ mod tests {
             subject: "s".into(),
             version: number,
             id: content + 1,
+            md5: None,
             schema_type: None,
             references: Vec::new(),
             metadata: None,

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use rocksdb::{Options, WriteBatch, WriteOptions, DB};
 
-use crate::registry::records::Record;
+use crate::records::Record;
 use replay::RawRecord;
 
 mod replay;
@@ -115,13 +115,14 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::Store;
-    use crate::registry::records::{DeleteSubjectValue, Record, RecordKey, SchemaValue};
+    use crate::records::{DeleteSubjectValue, Record, RecordKey, SchemaValue};
 
     fn schema(subject: &str, version: i32) -> Record {
         let value = SchemaValue {
             subject: subject.to_owned(),
             version,
             id: version,
+            md5: None,
             schema_type: None,
             references: Vec::new(),
             metadata: None,

@@ -10,7 +10,7 @@ use std::sync::mpsc::{sync_channel, Receiver};
 use std::sync::{Arc, Mutex};
 
 use super::StoreError;
-use crate::registry::records::{Record, RecordKey};
+use crate::records::{Record, RecordKey};
 
 /// A stored key and value as RocksDB returns them.
 pub type RawRecord = (Box<[u8]>, Box<[u8]>);
