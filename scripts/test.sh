@@ -8,7 +8,8 @@ cd "$(dirname "$0")/.."
 
 echo "== build (one profile for tests and the server the client tests start)"
 cargo build --workspace --all-targets
-echo "== cargo test"
+echo "== cargo test (with a Kafka broker for src/kafka's tests)"
+. scripts/kafka-env.sh
 cargo test --workspace
 echo "== real-client tests (confluent-kafka)"
 TREATY_BIN="$CARGO_TARGET_DIR/debug/treaty" bash scripts/client-tests.sh
