@@ -2,12 +2,14 @@
 //! Registry's REST API and stores in embedded RocksDB.
 //!
 //! `records` are the registry's writes in Confluent's `_schemas` format,
-//! `store` persists them, `registry` is the domain (register, look up,
-//! delete, configs and modes), `api` is the HTTP layer, `serve` wires them.
+//! `store` persists them, `kafka` reads and writes them on a topic,
+//! `registry` is the domain (register, look up, delete, configs and modes),
+//! `api` is the HTTP layer, `serve` wires them.
 //! Schema parsing and compatibility live in the `treaty-compat` crate.
 
 pub mod api;
 pub mod auth;
+pub mod kafka;
 pub mod records;
 pub mod registry;
 pub mod serve;
