@@ -17,30 +17,13 @@ die() {
 }
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-requirements="$repo_root/tests/client/requirements.txt"
-venv="${TREATY_VENV:-$HOME/.cache/treaty/venv}"
-python="${PYTHON:-python3}"
 treaty_bin="${TREATY_BIN:-${CARGO_TARGET_DIR:-$HOME/.cache/treaty/target}/debug/treaty}"
 
-[[ -f "$requirements" ]] || die "missing $requirements"
 [[ -f "$treaty_bin" ]] || die "treaty binary not found at $treaty_bin (build it first, or set TREATY_BIN)"
 [[ -x "$treaty_bin" ]] || die "treaty binary at $treaty_bin is not executable"
 treaty_bin="$(cd "$(dirname "$treaty_bin")" && pwd)/$(basename "$treaty_bin")"
 
-# The venv is keyed on requirements.txt and the interpreter version; any change
-# rebuilds it from scratch (no stale packages left behind).
-command -v "$python" >/dev/null || die "$python not found"
-wanted="$( { sha256sum "$requirements" | cut -d' ' -f1; "$python" -c 'import sys; print(sys.version)'; } | sha256sum | cut -d' ' -f1)"
-stamp="$venv/.treaty-requirements.sha256"
-if [[ ! -x "$venv/bin/python" || ! -f "$stamp" || "$(cat "$stamp")" != "$wanted" ]]; then
-    echo "client-tests: creating venv $venv from $requirements" >&2
-    rm -rf "$venv"
-    mkdir -p "$(dirname "$venv")"
-    "$python" -m venv "$venv"
-    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$requirements" \
-        || die "pip install -r $requirements failed"
-    echo "$wanted" >"$stamp"
-fi
+. "$repo_root/scripts/test-venv.sh"
 
 cd "$repo_root"
 export TREATY_BIN="$treaty_bin"

@@ -6,9 +6,10 @@
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/treaty/target}"
 mkdir -p "$CARGO_TARGET_DIR"
 
-# RocksDB's bindings are generated with libclang.
+# RocksDB's bindings are generated with libclang; librdkafka (src/kafka) is
+# built with make and links the system OpenSSL, found with pkg-config.
 missing=()
-for package in libclang-dev clang; do
+for package in libclang-dev clang make pkg-config libssl-dev; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "ok installed" || missing+=("$package")
 done
 if [ ${#missing[@]} -gt 0 ]; then

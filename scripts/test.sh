@@ -10,7 +10,8 @@ echo "== Docker build context (what the Dockerfile copies is what the build need
 bash scripts/docker-context-check.sh
 echo "== build (one profile for tests and the server the client tests start)"
 build_workspace
-echo "== cargo test"
+echo "== cargo test (with a Kafka broker for src/kafka's tests)"
+. scripts/kafka-env.sh
 cargo test --workspace
 echo "== real-client tests (confluent-kafka)"
 TREATY_BIN="$CARGO_TARGET_DIR/debug/treaty" bash scripts/client-tests.sh

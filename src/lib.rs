@@ -1,12 +1,15 @@
 //! treaty: a schema registry for Kafka that speaks Confluent Schema
 //! Registry's REST API and stores in embedded RocksDB.
 //!
-//! `store` persists records, `registry` is the domain (register, look up,
-//! delete, configs and modes), `api` is the HTTP layer, `serve` wires them.
+//! `records` are the registry's writes in Confluent's `_schemas` format,
+//! `store` persists them, `kafka` reads and writes them on a topic,
+//! `registry` is the domain (register, look up, delete, configs and modes),
+//! `api` is the HTTP layer, `serve` wires them.
 //! Schema parsing and compatibility live in the `treaty-compat` crate.
 
 pub mod api;
 pub mod auth;
+pub mod kafka;
 pub mod log;
 pub mod records;
 pub mod registry;

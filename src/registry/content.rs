@@ -49,6 +49,7 @@ impl SchemaContent {
             subject: subject.to_owned(),
             version,
             id,
+            md5: None,
             schema_type: (self.schema_type != SchemaType::Avro)
                 .then(|| self.schema_type.as_str().to_owned()),
             references: self.references.clone(),

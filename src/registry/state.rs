@@ -187,13 +187,46 @@ impl State {
                 }
             }
             Record::DeleteSubject(_, None) => {}
+            Record::ClearSubject(_, Some(clear)) => {
+                self.clear_soft_deleted(clear.subject.as_deref())
+            }
+            Record::ClearSubject(_, None) | Record::Noop => {}
             Record::Context(context) => {
                 self.known_contexts.insert(context);
+            }
+            Record::ContextRemoved(context) => {
+                self.known_contexts.remove(&context);
             }
             Record::IdWatermark(context, watermark) => {
                 let context = self.contexts.entry(context).or_default();
                 context.max_id = context.max_id.max(watermark.id);
             }
+        }
+    }
+
+    /// Confluent's CLEAR_SUBJECT: drops the soft-deleted versions of one
+    /// subject, of every subject of a context (`:.ctx:`), or of every
+    /// subject (`None`).
+    fn clear_soft_deleted(&mut self, scope: Option<&str>) {
+        let context_scope = scope
+            .map(QualifiedSubject::parse)
+            .filter(|scope| scope.name.is_empty());
+        let in_scope = |name: &str| match (scope, &context_scope) {
+            (None, _) => true,
+            (_, Some(context)) => QualifiedSubject::context_of(name) == context.context,
+            (Some(scope), None) => scope == name,
+        };
+        let cleared: Vec<(Arc<str>, i32)> = self
+            .subjects
+            .iter()
+            .filter(|(name, _)| in_scope(name))
+            .flat_map(|(name, subject)| {
+                let deleted = subject.versions.iter().filter(|(_, v)| v.deleted);
+                deleted.map(|(number, _)| (Arc::clone(name), *number))
+            })
+            .collect();
+        for (name, number) in cleared {
+            self.remove_version(&name, number);
         }
     }
 

@@ -150,6 +150,7 @@ mod tests {
             subject: "s".into(),
             version: number,
             id: content + 1,
+            md5: None,
             schema_type: None,
             references: Vec::new(),
             metadata: None,

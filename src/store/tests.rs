@@ -2,17 +2,8 @@ use super::{frame, Store, LOG};
 use crate::records::{DeleteSubjectValue, Record, RecordKey, SchemaValue};
 
 fn schema(subject: &str, version: i32) -> Record {
-    let value = SchemaValue {
-        subject: subject.to_owned(),
-        version,
-        id: version,
-        schema_type: None,
-        references: Vec::new(),
-        metadata: None,
-        rule_set: None,
-        schema: format!("{{\"type\":\"fixed\",\"name\":\"F\",\"size\":{version}}}"),
-        deleted: false,
-    };
+    let text = format!("{{\"type\":\"fixed\",\"name\":\"F\",\"size\":{version}}}");
+    let value = SchemaValue::new(subject, version, version, &text);
     Record::Schema(subject.to_owned(), version, Some(value))
 }
 

@@ -43,17 +43,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             let id = i32::try_from(s * args.versions + v)?;
             let version = i32::try_from(v)?;
             max_id = max_id.max(id);
-            let value = SchemaValue {
-                subject: subject.clone(),
-                version,
-                id,
-                schema_type: None,
-                references: Vec::new(),
-                metadata: None,
-                rule_set: None,
-                schema: schema_text(s, v),
-                deleted: false,
-            };
+            let value = SchemaValue::new(&subject, version, id, &schema_text(s, v));
             batch.push(Record::Schema(subject.clone(), version, Some(value)));
             if batch.len() == args.batch {
                 log.append(&batch)?;

@@ -1,0 +1,68 @@
+//! Cluster mode's log: Confluent's `_schemas` topic, read and written in
+//! its exact record format ([`crate::records::topic`]). The topic is the
+//! source of truth; one writer at a time, fenced by the broker through a
+//! `transactional.id` every node shares; every node reads it back.
+//!
+//! [`config`] says where the topic is, [`topic`] makes sure it exists as
+//! Confluent requires, [`writer`] appends, [`reader`] reads from an offset,
+//! and [`catch_up`] reads to the true end of the log.
+
+pub mod catch_up;
+pub mod config;
+pub mod reader;
+pub mod topic;
+pub mod writer;
+
+pub use catch_up::catch_up;
+pub use config::KafkaConfig;
+pub use reader::{ReadEvent, Reader};
+pub use topic::ensure_topic;
+pub use writer::Writer;
+
+use std::time::Duration;
+
+use rdkafka::error::KafkaError;
+
+/// How long one broker request (a metadata fetch, a transaction step) may
+/// take before it counts as failed.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The registry's records live in partition 0 of a one-partition topic.
+const PARTITION: i32 = 0;
+
+#[derive(Debug)]
+pub enum Error {
+    /// A client setting that is malformed or that librdkafka refuses.
+    Config(String),
+    /// The topic cannot hold the registry as Confluent requires.
+    Topic(String),
+    /// Another writer took over with the same `transactional.id`: this
+    /// one's writes were not committed, and none of its later ones will be.
+    Fenced,
+    /// A record that never goes to a topic ([`crate::records::LocalOnly`]).
+    LocalOnly,
+    /// Any other failure of the broker or the client.
+    Kafka(KafkaError),
+}
+
+impl std::fmt::Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Error::Config(message) | Error::Topic(message) => f.write_str(message),
+            Error::Fenced => f.write_str(
+                "another writer took over the schemas topic (same transactional.id): \
+                 this node's write was not committed",
+            ),
+            Error::LocalOnly => write!(f, "{}", crate::records::LocalOnly),
+            Error::Kafka(error) => write!(f, "Kafka: {error}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+impl From<KafkaError> for Error {
+    fn from(error: KafkaError) -> Self {
+        Error::Kafka(error)
+    }
+}

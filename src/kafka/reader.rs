@@ -1,0 +1,106 @@
+//! Reads the schemas topic from a given offset, as every node does, the
+//! writer included. No group membership: the reader is assigned partition 0
+//! and commits no offsets (the node keeps its applied offset itself).
+//!
+//! Whether the reader has caught up is decided from the high watermark in
+//! Fetch responses (librdkafka's partition EOF), never from ListOffsets,
+//! which some brokers (tansu) answer stale after a multi-record batch.
+
+use rdkafka::consumer::{Consumer, StreamConsumer};
+use rdkafka::error::KafkaError;
+use rdkafka::message::Message;
+use rdkafka::{Offset, TopicPartitionList};
+
+use super::{Error, KafkaConfig, PARTITION};
+use crate::records::{Record, Skipped};
+
+pub struct Reader {
+    consumer: StreamConsumer,
+    next_offset: i64,
+}
+
+// Nearly every event is a record: boxing it would only add an allocation.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, PartialEq)]
+pub enum ReadEvent {
+    /// The record at `offset`. `key` is its key's bytes as found: a logical
+    /// key can have several byte forms in a topic (spec §1.2), and a hard
+    /// delete must tombstone each of them.
+    Record {
+        offset: i64,
+        key: Vec<u8>,
+        record: Record,
+    },
+    /// A record treaty does not apply (already logged as a warning).
+    Skipped { offset: i64, reason: String },
+    /// Everything up to the partition's high watermark has been read;
+    /// `next_offset` is where the next record will be.
+    CaughtUp { next_offset: i64 },
+}
+
+impl Reader {
+    /// A reader whose first record is the one at offset `from` (or the
+    /// first one after it, where compaction removed it).
+    pub fn start(config: &KafkaConfig, from: i64) -> Result<Self, Error> {
+        let mut client = config.client_config();
+        client
+            // librdkafka assigns partitions only to a consumer with a group;
+            // it is never joined and nothing is committed to it.
+            .set("group.id", format!("treaty-reader-{}", config.topic))
+            .set("enable.auto.commit", "false")
+            .set("enable.auto.offset.store", "false")
+            .set("enable.partition.eof", "true")
+            // A fenced writer's aborted records are not the registry's.
+            .set("isolation.level", "read_committed");
+        let consumer: StreamConsumer = client.create()?;
+        let mut assignment = TopicPartitionList::new();
+        assignment.add_partition_offset(&config.topic, PARTITION, Offset::Offset(from))?;
+        consumer.assign(&assignment)?;
+        Ok(Self {
+            consumer,
+            next_offset: from,
+        })
+    }
+
+    /// The offset after the last record read.
+    pub fn next_offset(&self) -> i64 {
+        self.next_offset
+    }
+
+    /// Waits for the next record, or for the reader to reach the end.
+    /// Transient broker errors are logged and waited out, as librdkafka
+    /// retries by itself; only a fatal one ends the reading.
+    pub async fn next(&mut self) -> Result<ReadEvent, Error> {
+        loop {
+            let message = match self.consumer.recv().await {
+                Ok(message) => message,
+                Err(KafkaError::PartitionEOF(_)) => {
+                    return Ok(ReadEvent::CaughtUp {
+                        next_offset: self.next_offset,
+                    })
+                }
+                Err(error @ KafkaError::MessageConsumptionFatal(_)) => return Err(error.into()),
+                Err(error) => {
+                    tracing::warn!("reading the schemas topic: {error}");
+                    continue;
+                }
+            };
+            let offset = message.offset();
+            self.next_offset = offset + 1;
+            let key = message.key().unwrap_or_default().to_vec();
+            return Ok(match Record::from_topic(message.key(), message.payload()) {
+                Ok(record) => ReadEvent::Record {
+                    offset,
+                    key,
+                    record,
+                },
+                Err(Skipped(reason)) => {
+                    tracing::warn!(
+                        "skipping the schemas topic's record at offset {offset}: {reason}"
+                    );
+                    ReadEvent::Skipped { offset, reason }
+                }
+            });
+        }
+    }
+}

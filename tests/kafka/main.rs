@@ -1,0 +1,6 @@
+//! src/kafka against a real Kafka-protocol broker: tansu, started by each
+//! test from `TREATY_TANSU_BIN` (scripts/kafka-env.sh installs it).
+
+mod broker;
+mod log;
+mod topic;
