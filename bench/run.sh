@@ -60,7 +60,9 @@ if [ "$build" = optimized ]; then
     done
 fi
 log "building treaty and treaty-bench ($build, $CARGO_TARGET_DIR)"
-cargo build --quiet -p treaty --bin treaty -p treaty-bench --bin baseline --bin preload --bin await_ready "${overrides[@]}"
+# The tests' invocation (scripts/env.sh), so the binaries they built are
+# reused as they are.
+cargo build --quiet --workspace --all-targets "${overrides[@]}"
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/treaty-bench.XXXXXX")
 pids=()
