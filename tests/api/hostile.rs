@@ -206,3 +206,70 @@ fn unknown_query_parameters_and_fields_are_ignored() {
     assert_eq!(reply.body, json!({"id": 1}));
     assert_eq!(server.get("/subjects?foo=bar").body, json!(["s"]));
 }
+
+/// Extreme ids and versions in IMPORT mode, as numbers, out-of-range
+/// numbers and other JSON: each is an answer (accepted, or a 4xx with
+/// Confluent's error body), never a 5xx, and afterwards every id the
+/// registry holds names one schema and new registrations still get a fresh
+/// positive id or a clear refusal.
+#[test]
+fn extreme_imported_ids_and_versions_never_break_allocation() {
+    let server = Server::start();
+    server.put("/mode", r#"{"mode":"IMPORT"}"#);
+    let extremes = [
+        json!(0),
+        json!(1),
+        json!(-1),
+        json!(-2),
+        json!(i32::MAX - 1),
+        json!(i32::MAX),
+        json!(i64::from(i32::MAX) + 1),
+        json!(i32::MIN),
+        json!(i64::MIN),
+        json!(1e12),
+        json!(1.5),
+        json!("7"),
+        json!(null),
+        json!([1]),
+    ];
+    let mut n = 0;
+    for id in &extremes {
+        for version in &extremes {
+            n += 1;
+            let body = json!({"schema": format!("{{\"type\":\"fixed\",\"name\":\"F\",\"size\":{n}}}"), "id": id, "version": version});
+            let reply = server.post(&format!("/subjects/s{n}/versions"), &body.to_string());
+            assert!(
+                reply.status < 500,
+                "id {id} version {version}: {:?}",
+                reply.body
+            );
+            if reply.status != 200 {
+                assert!(reply.body["error_code"].is_i64(), "{:?}", reply.body);
+            }
+        }
+    }
+    server.put("/mode", r#"{"mode":"READWRITE"}"#);
+    let next = server.post("/subjects/after/versions", r#"{"schema":"\"string\""}"#);
+    assert!(
+        next.status == 200 || next.code() == 42205,
+        "{:?}",
+        next.body
+    );
+    if next.status == 200 {
+        assert!(next.body["id"].as_i64().unwrap() > 0, "{:?}", next.body);
+    }
+    let server = server.restart();
+    still_serving(&server);
+    let listed = server.get("/schemas?deleted=true");
+    let mut ids = std::collections::HashMap::new();
+    for schema in listed.body.as_array().unwrap() {
+        let id = schema["id"].as_i64().unwrap();
+        assert!(id >= 0, "{schema}");
+        let text = schema["schema"].as_str().unwrap().to_owned();
+        assert_eq!(
+            ids.entry(id).or_insert_with(|| text.clone()),
+            &text,
+            "id {id}"
+        );
+    }
+}
