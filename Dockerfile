@@ -1,7 +1,8 @@
-# Build: the RocksDB bindings need libclang.
+# Build: the RocksDB bindings need libclang; librdkafka (built from C by
+# rdkafka) needs make, pkg-config and OpenSSL's headers.
 FROM rust:1-bookworm AS build
 RUN apt-get update \
- && apt-get install -y --no-install-recommends libclang-dev clang \
+ && apt-get install -y --no-install-recommends libclang-dev clang make pkg-config libssl-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 # Every workspace member, or cargo cannot load the workspace; the tests are
@@ -13,10 +14,11 @@ COPY bench bench
 COPY src src
 RUN cargo build --release --locked --bin treaty
 
-# Run: a small Debian with the C++ runtime RocksDB links against.
+# Run: a small Debian with the C++ runtime RocksDB links against, and the
+# OpenSSL and CA certificates librdkafka uses for TLS to Kafka.
 FROM debian:bookworm-slim
 RUN apt-get update \
- && apt-get install -y --no-install-recommends libstdc++6 \
+ && apt-get install -y --no-install-recommends libstdc++6 libssl3 ca-certificates \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --home /data treaty \
  && mkdir /data && chown treaty /data
