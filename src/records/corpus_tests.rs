@@ -8,10 +8,20 @@ use super::{
     Reference, SchemaValue, Skipped,
 };
 
-const CONFLUENT_7: &str = include_str!("../../tests/fixtures/topic/confluent-7.tsv");
-const CONFLUENT_8: &str = include_str!("../../tests/fixtures/topic/confluent-8.tsv");
-const KARAPACE: &str = include_str!("../../tests/fixtures/topic/karapace.tsv");
-const FOREIGN: &str = include_str!("../../tests/fixtures/topic/foreign.tsv");
+const CONFLUENT_7: &str = "confluent-7.tsv";
+const CONFLUENT_8: &str = "confluent-8.tsv";
+const KARAPACE: &str = "karapace.tsv";
+const FOREIGN: &str = "foreign.tsv";
+
+/// A fixture's text, read when the test runs (not compiled in, so that
+/// builds need no test data).
+fn corpus(name: &str) -> &'static str {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/topic")
+        .join(name);
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    Box::leak(text.into_boxed_str())
+}
 
 /// A fixture's records: a key, a tab, a value (none after the tab for a
 /// tombstone); a line without a tab is a value without a key.
@@ -104,7 +114,7 @@ fn confluent_7_records_read_as_written() {
     let mut soft_deleted = avro("orders-value", 1, 1, ORDER);
     soft_deleted.deleted = true;
     assert_decoded(
-        CONFLUENT_7,
+        corpus(CONFLUENT_7),
         vec![
             Ok(config(None, json!({"compatibilityLevel": "BACKWARD"}))),
             Ok(mode(None, "READWRITE")),
@@ -162,7 +172,7 @@ fn confluent_8_records_read_as_written() {
     let mut legacy = avro("legacy-value", 1, 4, "\"int\"");
     legacy.deleted = true;
     assert_decoded(
-        CONFLUENT_8,
+        corpus(CONFLUENT_8),
         vec![
             Ok(config(
                 None,
@@ -208,7 +218,7 @@ fn confluent_8_records_read_as_written() {
 #[test]
 fn karapace_records_read_as_confluents() {
     assert_decoded(
-        KARAPACE,
+        corpus(KARAPACE),
         vec![
             Ok(config(None, json!({"compatibilityLevel": "BACKWARD"}))),
             Ok(config(
@@ -234,7 +244,7 @@ fn karapace_records_read_as_confluents() {
 #[test]
 fn foreign_records_are_skipped_with_a_reason() {
     assert_decoded(
-        FOREIGN,
+        corpus(FOREIGN),
         vec![
             Err("unknown keytype `EXPORTER`"),
             Err("the key does not decode"),
@@ -253,8 +263,8 @@ fn foreign_records_are_skipped_with_a_reason() {
 /// value bytes, so compaction pairs treaty's writes with Confluent's.
 #[test]
 fn confluent_records_are_written_back_byte_for_byte() {
-    for corpus in [CONFLUENT_7, CONFLUENT_8] {
-        for (key, value) in records(corpus) {
+    for text in [corpus(CONFLUENT_7), corpus(CONFLUENT_8)] {
+        for (key, value) in records(text) {
             let Ok(record) = Record::from_topic(key.map(str::as_bytes), value.map(str::as_bytes))
             else {
                 continue;
@@ -278,7 +288,7 @@ fn confluent_records_are_written_back_byte_for_byte() {
 /// shape: a global subject left out, `keytype` first.
 #[test]
 fn karapace_records_are_written_in_confluents_current_shape() {
-    let written: Vec<_> = decode_all(KARAPACE)
+    let written: Vec<_> = decode_all(corpus(KARAPACE))
         .into_iter()
         .map(|record| record.unwrap().to_topic().unwrap())
         .collect();
