@@ -27,14 +27,12 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("TREATY_LOG")
-                .unwrap_or_else(|_| "info".into()),
-        )
-        .with_writer(std::io::stderr)
-        .init();
     let cli = Cli::parse();
+    let log_format = match &cli.command {
+        Command::Serve(args) => args.log_format,
+        _ => treaty::logging::LogFormat::Text,
+    };
+    treaty::logging::init(log_format);
     let outcome = match cli.command {
         Command::Serve(args) => serve::run(args),
         Command::HashPassword => treaty::auth::print_password_hash(),
