@@ -3,7 +3,7 @@
 
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 use treaty::serve;
 
 #[global_allocator]
@@ -27,7 +27,14 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let args = treaty::config_file::merge(&Cli::command(), std::env::args_os().collect());
+    let cli = match args {
+        Ok(args) => Cli::parse_from(args),
+        Err(error) => {
+            eprintln!("treaty: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
     let log_format = match &cli.command {
         Command::Serve(args) => args.log_format,
         _ => treaty::logging::LogFormat::Text,

@@ -43,6 +43,11 @@ pub struct ServeArgs {
     /// (one object a line). `TREATY_LOG` filters them (default `info`).
     #[arg(long, env = "TREATY_LOG_FORMAT", value_enum, default_value = "text")]
     pub log_format: crate::logging::LogFormat,
+    /// TOML file of these settings, keys named as the flags with
+    /// underscores (`data_dir = "/var/lib/treaty"`). Flags, then
+    /// environment variables, override it; unknown keys are an error.
+    #[arg(long, env = "TREATY_CONFIG")]
+    pub config: Option<PathBuf>,
 }
 
 /// Loading a large store builds hundreds of megabytes of index in a few

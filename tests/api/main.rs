@@ -7,6 +7,7 @@ mod auth_reads;
 mod compatibility;
 mod concurrency;
 mod config;
+mod config_file;
 mod conformance_compatibility;
 mod conformance_metadata;
 mod conformance_register;
