@@ -10,6 +10,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod backup;
 pub mod config_file;
 pub mod kafka;
 pub mod log;

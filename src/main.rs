@@ -24,6 +24,21 @@ enum Command {
     HashPassword,
     /// Print the `token_sha256` of a bearer token read from stdin.
     HashToken,
+    /// Write every record of a data dir to FILE as JSON lines; works while
+    /// a server runs on it.
+    Export(Transfer),
+    /// Load the JSON lines of `treaty export` into an empty data dir,
+    /// keeping ids and versions.
+    Import(Transfer),
+}
+
+#[derive(clap::Args)]
+struct Transfer {
+    /// Directory of the RocksDB store.
+    #[arg(long, env = "TREATY_DATA_DIR", default_value = "./data")]
+    data_dir: std::path::PathBuf,
+    /// The JSON lines file.
+    file: std::path::PathBuf,
 }
 
 fn main() -> ExitCode {
@@ -44,6 +59,10 @@ fn main() -> ExitCode {
         Command::Serve(args) => serve::run(args),
         Command::HashPassword => treaty::auth::print_password_hash(),
         Command::HashToken => treaty::auth::print_token_hash(),
+        Command::Export(args) => treaty::backup::export(&args.data_dir, &args.file)
+            .map(|count| println!("exported {count} records")),
+        Command::Import(args) => treaty::backup::import(&args.data_dir, &args.file)
+            .map(|count| println!("imported {count} records")),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

@@ -20,6 +20,7 @@ mod defaults;
 mod deletes;
 mod durability;
 mod errors;
+mod export_import;
 mod faults;
 mod formats;
 mod hostile;
