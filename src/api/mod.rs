@@ -1,7 +1,8 @@
 //! The REST API, one file per resource. Every request passes through
 //! [`Api::handle`]: URL rewriting (trailing slashes, `/contexts/{ctx}/…`),
 //! authentication when configured, content negotiation (`negotiate`), then
-//! the router; every error leaves as an [`ApiError`].
+//! the router; every error leaves as an [`ApiError`]. Each request is then
+//! counted in the metrics and logged once, by its route's template.
 
 mod access;
 mod answers;
