@@ -4,13 +4,18 @@
 //! `records` are the registry's writes in Confluent's `_schemas` format,
 //! `store` persists them, `kafka` reads and writes them on a topic,
 //! `registry` is the domain (register, look up, delete, configs and modes),
-//! `api` is the HTTP layer, `serve` wires them.
+//! `api` is the HTTP layer, `metrics` what it and the registry count,
+//! `serve` wires them.
 //! Schema parsing and compatibility live in the `treaty-compat` crate.
 
 pub mod api;
 pub mod auth;
+pub mod backup;
+pub mod config_file;
 pub mod kafka;
 pub mod log;
+pub mod logging;
+pub mod metrics;
 pub mod records;
 pub mod registry;
 pub mod serve;

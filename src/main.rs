@@ -3,7 +3,7 @@
 
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 use treaty::serve;
 
 #[global_allocator]
@@ -24,21 +24,45 @@ enum Command {
     HashPassword,
     /// Print the `token_sha256` of a bearer token read from stdin.
     HashToken,
+    /// Write every record of a data dir to FILE as JSON lines; works while
+    /// a server runs on it.
+    Export(Transfer),
+    /// Load the JSON lines of `treaty export` into an empty data dir,
+    /// keeping ids and versions.
+    Import(Transfer),
+}
+
+#[derive(clap::Args)]
+struct Transfer {
+    /// Directory of the RocksDB store.
+    #[arg(long, env = "TREATY_DATA_DIR", default_value = "./data")]
+    data_dir: std::path::PathBuf,
+    /// The JSON lines file.
+    file: std::path::PathBuf,
 }
 
 fn main() -> ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("TREATY_LOG")
-                .unwrap_or_else(|_| "info".into()),
-        )
-        .with_writer(std::io::stderr)
-        .init();
-    let cli = Cli::parse();
+    let args = treaty::config_file::merge(&Cli::command(), std::env::args_os().collect());
+    let cli = match args {
+        Ok(args) => Cli::parse_from(args),
+        Err(error) => {
+            eprintln!("treaty: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let log_format = match &cli.command {
+        Command::Serve(args) => args.log_format,
+        _ => treaty::logging::LogFormat::Text,
+    };
+    treaty::logging::init(log_format);
     let outcome = match cli.command {
         Command::Serve(args) => serve::run(args),
         Command::HashPassword => treaty::auth::print_password_hash(),
         Command::HashToken => treaty::auth::print_token_hash(),
+        Command::Export(args) => treaty::backup::export(&args.data_dir, &args.file)
+            .map(|count| println!("exported {count} records")),
+        Command::Import(args) => treaty::backup::import(&args.data_dir, &args.file)
+            .map(|count| println!("imported {count} records")),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

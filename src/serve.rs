@@ -39,6 +39,15 @@ pub struct ServeArgs {
     auth_open_reads: bool,
     #[command(flatten)]
     tls: crate::tls::TlsArgs,
+    /// How log lines are written on standard error: `text`, or `json`
+    /// (one object a line). `TREATY_LOG` filters them (default `info`).
+    #[arg(long, env = "TREATY_LOG_FORMAT", value_enum, default_value = "text")]
+    pub log_format: crate::logging::LogFormat,
+    /// TOML file of these settings, keys named as the flags with
+    /// underscores (`data_dir = "/var/lib/treaty"`). Flags, then
+    /// environment variables, override it; unknown keys are an error.
+    #[arg(long, env = "TREATY_CONFIG")]
+    pub config: Option<PathBuf>,
 }
 
 /// Loading a large store builds hundreds of megabytes of index in a few
@@ -79,16 +88,20 @@ pub fn run(args: ServeArgs) -> Result<(), Box<dyn std::error::Error>> {
     let store = Arc::new(store);
     let log = Arc::new(LocalLog::new(Arc::clone(&store))?);
     let loading = std::time::Instant::now();
+    let metrics = Arc::new(crate::metrics::Metrics::new());
+    let counting = Arc::clone(&metrics);
     let registry = without_transparent_huge_pages(|| Registry::open(&store, log))
         .map_err(|e| format!("cannot load the registry: {e}"))?
-        .validating_avro_defaults(args.avro_validate_defaults);
+        .validating_avro_defaults(args.avro_validate_defaults)
+        .observing_commits(move |writes| counting.committed(writes));
+    metrics.loaded_in(loading.elapsed());
     let registry = Arc::new(registry);
     let staging = Arc::clone(&registry);
     std::thread::spawn(move || {
         staging.stage();
         tracing::info!(since_start = ?loading.elapsed(), "ready for writes");
     });
-    let app = crate::api::app(Arc::clone(&registry), args.max_body_bytes, auth);
+    let app = crate::api::app(Arc::clone(&registry), args.max_body_bytes, auth, metrics);
     let runtime = tokio::runtime::Runtime::new()?;
     runtime.block_on(async {
         let listener = tokio::net::TcpListener::bind(args.listen)

@@ -1,7 +1,8 @@
 //! The REST API, one file per resource. Every request passes through
 //! [`Api::handle`]: URL rewriting (trailing slashes, `/contexts/{ctx}/…`),
 //! authentication when configured, content negotiation (`negotiate`), then
-//! the router; every error leaves as an [`ApiError`].
+//! the router; every error leaves as an [`ApiError`]. Each request is then
+//! counted in the metrics and logged once, by its route's template.
 
 mod access;
 mod answers;
@@ -12,6 +13,7 @@ mod contexts;
 mod error;
 mod mode;
 mod negotiate;
+mod operations;
 mod params;
 mod path;
 mod root;
@@ -25,10 +27,10 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use axum::extract::{DefaultBodyLimit, Request};
-use axum::http::Uri;
+use axum::http::{Method, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Router};
 use tower::ServiceExt as _;
@@ -36,7 +38,8 @@ use tower::ServiceExt as _;
 pub use error::ApiError;
 
 use crate::auth::escape::Escaped;
-use crate::auth::Auth;
+use crate::auth::{Access, Auth};
+use crate::metrics::{Metrics, UNMATCHED_ROUTE};
 use crate::registry::Registry;
 use answers::RenderedAnswers;
 use routes::{Routes, Rules};
@@ -52,6 +55,16 @@ struct Stages {
     registry: Arc<Registry>,
     answers: Arc<RenderedAnswers>,
     auth: Option<Arc<Auth>>,
+    metrics: Arc<Metrics>,
+}
+
+/// What a request is counted and logged as, besides its method and status.
+struct Served<'a> {
+    /// The route it matched (`/subjects/:subject/versions`), never the
+    /// raw path.
+    route: &'a str,
+    /// Who it authenticated as, when it did.
+    principal: Option<Arc<str>>,
 }
 
 /// Every route, each with the permission it declares.
@@ -64,12 +77,18 @@ fn routes() -> Routes {
         .merge(mode::routes())
         .merge(compatibility::routes())
         .merge(contexts::routes())
+        .merge(operations::routes())
 }
 
 /// The API over `registry`; with `auth`, every request is authenticated
 /// and authorized after the rewrite (so it sees the final path) and before
-/// content negotiation.
-pub fn app(registry: Arc<Registry>, max_body_bytes: usize, auth: Option<Arc<Auth>>) -> Api {
+/// content negotiation. Every request is counted in `metrics`.
+pub fn app(
+    registry: Arc<Registry>,
+    max_body_bytes: usize,
+    auth: Option<Arc<Auth>>,
+    metrics: Arc<Metrics>,
+) -> Api {
     let answers = Arc::new(RenderedAnswers::default());
     let (router, rules) = routes().into_parts();
     let router = router
@@ -77,35 +96,52 @@ pub fn app(registry: Arc<Registry>, max_body_bytes: usize, auth: Option<Arc<Auth
         .method_not_allowed_fallback(|| async { ApiError::method_not_allowed() })
         .with_state(Arc::clone(&registry))
         .layer(DefaultBodyLimit::max(max_body_bytes))
-        .layer(Extension(Arc::clone(&answers)));
+        .layer(Extension(Arc::clone(&answers)))
+        .layer(Extension(Arc::clone(&metrics)));
     Api(Arc::new(Stages {
         router,
         rules,
         registry,
         answers,
         auth,
+        metrics,
     }))
 }
 
 impl Api {
-    async fn handle(&self, request: Request) -> Response {
+    async fn handle(&self, request: Request) -> (Response, Served<'_>) {
+        let mut served = Served {
+            route: UNMATCHED_ROUTE,
+            principal: None,
+        };
         let request = match rewrite(request) {
             Ok(request) => request,
-            Err(error) => return error.into_response(),
+            Err(error) => return (error.into_response(), served),
         };
+        served.route = self.0.rules.route(request.uri().path());
         let request = match &self.0.auth {
             Some(auth) => {
                 let need = self.0.rules.need(request.method(), request.uri().path());
                 match crate::auth::admit(auth, request, &need).await {
-                    Ok(request) => request,
-                    Err(refusal) => return error::refused(refusal),
+                    Ok(request) => {
+                        served.principal = request
+                            .extensions()
+                            .get::<Access>()
+                            .and_then(Access::principal_name);
+                        request
+                    }
+                    Err(refusal) => return (error::refused(refusal), served),
                 }
             }
             None => request,
         };
-        let produced = match negotiate::admit(&request) {
-            Ok(produced) => produced,
-            Err(error) => return error.into_response(),
+        let produced = if operations::is_operational(served.route) {
+            None
+        } else {
+            match negotiate::admit(&request) {
+                Ok(produced) => Some(produced),
+                Err(error) => return (error.into_response(), served),
+            }
         };
         let stages = &self.0;
         let answered = schemas::answer_before_routing(&stages.registry, &stages.answers, &request);
@@ -116,7 +152,11 @@ impl Api {
                 Err(never) => match never {},
             },
         };
-        negotiate::label(response, produced)
+        let response = match produced {
+            Some(produced) => negotiate::label(response, produced),
+            None => response,
+        };
+        (response, served)
     }
 }
 
@@ -132,19 +172,32 @@ impl tower::Service<Request> for Api {
     fn call(&mut self, request: Request) -> Self::Future {
         let api = self.clone();
         Box::pin(async move {
-            if !tracing::enabled!(tracing::Level::DEBUG) {
-                return Ok(api.handle(request).await);
-            }
-            let (method, uri, started) = (
-                request.method().clone(),
-                request.uri().clone(),
-                Instant::now(),
-            );
-            let response = api.handle(request).await;
-            let uri = uri.to_string();
-            tracing::debug!(%method, uri = %Escaped(&uri), status = response.status().as_u16(), elapsed = ?started.elapsed(), "request");
+            let (method, started) = (request.method().clone(), Instant::now());
+            let (response, served) = api.handle(request).await;
+            let (status, elapsed) = (response.status().as_u16(), started.elapsed());
+            api.0
+                .metrics
+                .observe_request(served.route, method.as_str(), status, elapsed);
+            log_request(&served, &method, status, elapsed);
             Ok(response)
         })
+    }
+}
+
+/// The one line each request leaves at INFO: its route template, never
+/// the path, nor a credential or body.
+fn log_request(served: &Served, method: &Method, status: u16, elapsed: Duration) {
+    let duration_ms = elapsed.as_secs_f64() * 1000.0;
+    match &served.principal {
+        Some(principal) => tracing::info!(
+            route = served.route,
+            %method,
+            status,
+            duration_ms,
+            principal = %Escaped(principal),
+            "request"
+        ),
+        None => tracing::info!(route = served.route, %method, status, duration_ms, "request"),
     }
 }
 

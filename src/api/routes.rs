@@ -12,6 +12,7 @@ use axum::routing::{on, MethodFilter};
 use axum::Router;
 
 use crate::auth::policy::{Need, Rule};
+use crate::metrics::UNMATCHED_ROUTE;
 use crate::registry::Registry;
 
 /// The axum router being built, and the rule of each method of each path.
@@ -87,17 +88,34 @@ impl Routes {
         let mut paths = matchit::Router::new();
         for (path, methods) in by_path {
             paths
-                .insert(path, methods)
+                .insert(path, (route_label(path), methods))
                 .expect("route paths are valid and distinct");
         }
         (self.router, Rules(paths))
     }
 }
 
-/// The declared rules, by path as axum matches it.
-pub struct Rules(matchit::Router<Vec<(Method, Rule)>>);
+/// A route's template as metrics and logs name it, its parameters
+/// written `:subject` rather than `{subject}`: braces inside a label value
+/// are valid, but trip simple exposition parsers.
+fn route_label(path: &str) -> String {
+    path.replace('{', ":").replace('}', "")
+}
+
+/// The declared rules, by path as axum matches it, each with its route's
+/// label ([`route_label`]).
+pub struct Rules(matchit::Router<(String, Vec<(Method, Rule)>)>);
 
 impl Rules {
+    /// The route `path` matches, as `/subjects/:subject/versions`, or
+    /// [`UNMATCHED_ROUTE`]: what metrics and logs name a request by, as the
+    /// path itself may hold subject names.
+    pub fn route(&self, path: &str) -> &str {
+        self.0
+            .at(path)
+            .map_or(UNMATCHED_ROUTE, |matched| matched.value.0.as_str())
+    }
+
     /// What `method path` needs; `path` is the raw (percent-encoded) path
     /// after the pre-routing rewrite. A request no route answers (404,
     /// 405) needs a principal, so that probing the API needs one too.
@@ -112,6 +130,7 @@ impl Rules {
         };
         matched
             .value
+            .1
             .iter()
             .find(|(declared, _)| declared == method)
             .map_or(Need::Authenticated, |(_, rule)| {

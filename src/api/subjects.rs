@@ -18,7 +18,8 @@ use super::views;
 use crate::auth::policy::Operation::{Delete, Read, Write};
 use crate::auth::policy::Rule::{Authenticated, Subject};
 use crate::auth::Access;
-use crate::registry::{Registry, SubjectFilter, VersionView, ALL_CONTEXTS};
+use crate::metrics::Metrics;
+use crate::registry::{Registry, RegistryError, SubjectFilter, VersionView, ALL_CONTEXTS};
 
 /// The listing needs a principal and shows the subjects it may read; the
 /// rest need a role on `{subject}`, and where the registry serves another
@@ -160,6 +161,7 @@ async fn list_versions(
 
 async fn register(
     State(registry): State<Arc<Registry>>,
+    Extension(metrics): Extension<Arc<Metrics>>,
     access: Access,
     PathParams(subject): PathParams<String>,
     params: Params,
@@ -167,10 +169,16 @@ async fn register(
 ) -> ApiResult<Response> {
     let request = schema_request(&body, "register.arg5")?;
     read_references(&access, &subject, &request)?;
+    let format = request.schema_type.as_str();
     let outcome = registry
         .register(&subject, request, params.flag("normalize"))
-        .await?;
-    Ok(json_response(&views::registered(&outcome)))
+        .await;
+    match &outcome {
+        Ok(_) => metrics.registered(format),
+        Err(RegistryError::Incompatible { .. }) => metrics.rejected_as_incompatible(format),
+        Err(_) => {}
+    }
+    Ok(json_response(&views::registered(&outcome?)))
 }
 
 async fn get_version(

@@ -40,6 +40,15 @@ impl Access {
         })
     }
 
+    /// The authenticated principal's name; `None` when authentication is
+    /// off or the route was open to everyone.
+    pub fn principal_name(&self) -> Option<Arc<str>> {
+        match &self.0 {
+            Scope::Principal { name, .. } if !name.is_empty() => Some(Arc::clone(name)),
+            _ => None,
+        }
+    }
+
     /// Whether the grants allow reading `subject` (as the handlers name
     /// it: `:.ctx:name`, or the bare name in the default context).
     pub fn may_read(&self, subject: &str) -> bool {

@@ -26,7 +26,7 @@ mod tests;
 mod versions;
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use tokio::sync::oneshot;
@@ -40,7 +40,7 @@ pub use compatibility::CompatibilityTarget;
 pub use content::{sorted_metadata, SchemaContent};
 pub use error::{NotPermitted, RegistryError, Result, SchemaProblem};
 use parse::RequestParse;
-pub use queries::{SubjectFilter, VersionSpec, VersionView, ALL_CONTEXTS};
+pub use queries::{ContextCensus, SubjectFilter, VersionSpec, VersionView, ALL_CONTEXTS};
 pub use references::qualify_reference_subject;
 pub use register::{RegisterOutcome, RequestReference, SchemaRequest};
 pub use settings::{Mode, PROTOBUF_WIRE_RULES};
@@ -64,6 +64,8 @@ pub struct Registry {
     /// Copied from the published state after loading, off the startup path
     /// ([`Registry::stage`]), or by the first write if that comes first.
     staged: tokio::sync::Mutex<Option<State>>,
+    /// Set once `staged` exists: writes no longer wait for the copy.
+    writable: AtomicBool,
     /// Planned writes in plan order, waiting for a committer.
     queue: Mutex<Vec<PendingCommit>>,
     /// Held by the one request that is committing the queue.
@@ -78,6 +80,8 @@ pub struct Registry {
     /// Confluent's `avro.validate.defaults`: new Avro schemas with a default
     /// that does not fit its field are refused (with `normalize` they always are).
     avro_validate_defaults: bool,
+    /// Told the number of writes each group commit made durable.
+    on_commit: Option<Box<dyn Fn(usize) + Send + Sync>>,
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -95,6 +99,7 @@ impl Registry {
             .map_err(|e| RegistryError::Store(e.0))?;
         Ok(Self {
             staged: tokio::sync::Mutex::new(None),
+            writable: AtomicBool::new(false),
             published: RwLock::new(state),
             queue: Mutex::new(Vec::new()),
             committer: tokio::sync::Mutex::new(()),
@@ -102,6 +107,7 @@ impl Registry {
             parsed: Mutex::new(HashMap::new()),
             request_parses: AtomicU64::new(0),
             avro_validate_defaults: false,
+            on_commit: None,
         })
     }
 
@@ -109,6 +115,18 @@ impl Registry {
     pub fn validating_avro_defaults(mut self, on: bool) -> Self {
         self.avro_validate_defaults = on;
         self
+    }
+
+    /// Calls `observe` with the number of writes in each group commit.
+    pub fn observing_commits(mut self, observe: impl Fn(usize) + Send + Sync + 'static) -> Self {
+        self.on_commit = Some(Box::new(observe));
+        self
+    }
+
+    /// Whether the staged copy exists, so a write is planned at once
+    /// instead of waiting for the copy to be made.
+    pub fn is_writable(&self) -> bool {
+        self.writable.load(Ordering::Relaxed)
     }
 
     /// Makes the staged copy writes are planned against, if no write has
@@ -125,6 +143,7 @@ impl Registry {
             let loaded = std::mem::replace(&mut *self.publish(), copy);
             *staged = Some(loaded.planning_writes());
         }
+        self.writable.store(true, Ordering::Relaxed);
     }
 
     /// How many request schemas this registry has parsed.
@@ -160,7 +179,11 @@ impl Registry {
     async fn write<T>(&self, plan: impl FnOnce(&State) -> Result<(Vec<Record>, T)>) -> Result<T> {
         let (answer, mut done) = {
             let mut staged = self.staged.lock().await;
-            let staged = staged.get_or_insert_with(|| self.staged_copy());
+            let staged = staged.get_or_insert_with(|| {
+                let copy = self.staged_copy();
+                self.writable.store(true, Ordering::Relaxed);
+                copy
+            });
             let (records, answer) = plan(staged)?;
             if records.is_empty() {
                 return Ok(answer);
@@ -204,6 +227,9 @@ impl Registry {
             .iter_mut()
             .flat_map(|c| std::mem::take(&mut c.records))
             .collect();
+        if let Some(observe) = &self.on_commit {
+            observe(batch.len());
+        }
         let log = Arc::clone(&self.log);
         let appended = tokio::task::spawn_blocking(move || log.append(&records))
             .await

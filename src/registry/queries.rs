@@ -1,6 +1,7 @@
 //! Read-only questions the REST API asks: listings, versions, schemas by id.
 
 use std::borrow::Cow;
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use super::content::SchemaContent;
@@ -9,6 +10,19 @@ use super::references;
 use super::subject::{QualifiedSubject, DEFAULT_CONTEXT};
 use super::versions::Version;
 use super::{Registry, RegistryError, Result};
+
+/// How much one context holds, for monitoring.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ContextCensus {
+    /// Schema ids.
+    pub schemas: usize,
+    /// Subjects with a live version, and those whose versions are all
+    /// soft-deleted.
+    pub live_subjects: usize,
+    pub deleted_subjects: usize,
+    pub live_versions: usize,
+    pub deleted_versions: usize,
+}
 
 /// One subject-version, as the API returns it.
 #[derive(Clone, Debug)]
@@ -301,5 +315,38 @@ impl Registry {
         std::iter::once(DEFAULT_CONTEXT.to_owned())
             .chain(state.known_contexts.iter().cloned())
             .collect()
+    }
+
+    /// Every context's [`ContextCensus`], counted from the published state:
+    /// one pass over the subjects and their versions.
+    pub fn census(&self) -> BTreeMap<String, ContextCensus> {
+        let state = self.state();
+        let mut census: BTreeMap<String, ContextCensus> = state
+            .contexts
+            .iter()
+            .map(|(name, context)| {
+                let counts = ContextCensus {
+                    schemas: context.ids.len(),
+                    ..ContextCensus::default()
+                };
+                (name.clone(), counts)
+            })
+            .collect();
+        for (name, subject) in state.subjects() {
+            if subject.versions.is_empty() {
+                continue;
+            }
+            let context = QualifiedSubject::context_of(name);
+            let counts = census.entry(context.to_owned()).or_default();
+            let live = subject.live_versions().count();
+            counts.live_versions += live;
+            counts.deleted_versions += subject.versions.len() - live;
+            if live > 0 {
+                counts.live_subjects += 1;
+            } else {
+                counts.deleted_subjects += 1;
+            }
+        }
+        census
     }
 }

@@ -74,6 +74,24 @@ impl Store {
         Ok(store)
     }
 
+    /// Opens the store in `dir` to read it as it is now, beside a server
+    /// that may have it open: nothing is written and no lock is taken.
+    /// Every table file is opened at once, so files the server compacts
+    /// away meanwhile are still read.
+    pub fn open_read_only(dir: &Path) -> Result<Self, StoreError> {
+        let mut options = Options::default();
+        options.set_max_open_files(-1);
+        let existing = DB::list_cf(&options, dir)?;
+        if existing.iter().any(|cf| cf == migrate::LEGACY) {
+            return Err(StoreError(
+                "this data dir was written by an older treaty: run `treaty serve` on it once"
+                    .into(),
+            ));
+        }
+        let db = DB::open_cf_for_read_only(&options, dir, [LOG, KEYS, META], false)?;
+        Ok(Self { db })
+    }
+
     /// The position of the last record written, if any was.
     pub fn last_position(&self) -> Result<Option<Position>, StoreError> {
         let stored = self.db.get_cf(self.cf(META), LAST_POSITION)?;

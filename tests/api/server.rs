@@ -51,6 +51,19 @@ impl Server {
     }
 
     pub fn start_in(data_dir: &Path, extra_args: &[&str]) -> Self {
+        Self::start_in_env(data_dir, extra_args, &[])
+    }
+
+    /// Starts on a fresh data dir with `env` set for the server.
+    pub fn start_with_env(extra_args: &[&str], env: &[(&str, &str)]) -> Self {
+        let temp = tempfile::tempdir().expect("temp dir");
+        let dir = temp.path().join("data");
+        let mut server = Self::start_in_env(&dir, extra_args, env);
+        server._temp = Some(temp);
+        server
+    }
+
+    fn start_in_env(data_dir: &Path, extra_args: &[&str], env: &[(&str, &str)]) -> Self {
         let mut child = Command::new(env!("CARGO_BIN_EXE_treaty"))
             .arg("serve")
             .arg("--listen")
@@ -59,6 +72,7 @@ impl Server {
             .arg(data_dir)
             .args(extra_args)
             .env("TREATY_LOG", "warn")
+            .envs(env.iter().copied())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()

@@ -1,0 +1,243 @@
+//! What `GET /metrics` exposes, in Prometheus's text format: HTTP requests
+//! by route template (never the raw path, which carries subject names),
+//! registrations and compatibility rejections by schema format, group
+//! commit sizes, how long loading took, and the registry's size per
+//! context, counted when scraped.
+
+use std::sync::Mutex;
+use std::time::Duration;
+
+use prometheus::{
+    Encoder as _, Gauge, Histogram, HistogramOpts, HistogramVec, IntCounterVec, IntGaugeVec, Opts,
+    TextEncoder,
+};
+
+use crate::registry::Registry;
+
+/// The methods a request's `method` label may take; any other is `other`,
+/// so a client cannot grow the label set.
+const METHODS: [&str; 7] = ["GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH"];
+
+/// The route label of a request no route answers.
+pub const UNMATCHED_ROUTE: &str = "unmatched";
+
+/// Every collector, registered in one Prometheus registry.
+pub struct Metrics {
+    registry: prometheus::Registry,
+    requests: IntCounterVec,
+    durations: HistogramVec,
+    registrations: IntCounterVec,
+    rejections: IntCounterVec,
+    commit_batches: Histogram,
+    load_seconds: Gauge,
+    census: Census,
+}
+
+/// The registry's size per context, set from it at each scrape; the lock
+/// keeps two scrapes from interleaving their resets.
+struct Census {
+    schemas: IntGaugeVec,
+    subjects: IntGaugeVec,
+    versions: IntGaugeVec,
+    counting: Mutex<()>,
+}
+
+impl Metrics {
+    pub fn new() -> Self {
+        let registry = prometheus::Registry::new();
+        let requests = IntCounterVec::new(
+            Opts::new("treaty_http_requests_total", "HTTP requests answered."),
+            &["route", "method", "status"],
+        )
+        .expect("valid metric");
+        let durations = HistogramVec::new(
+            HistogramOpts::new(
+                "treaty_http_request_duration_seconds",
+                "Time from receiving a request to its response, by route.",
+            )
+            .buckets(vec![
+                0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5,
+                1.0, 2.5,
+            ]),
+            &["route"],
+        )
+        .expect("valid metric");
+        let registrations = IntCounterVec::new(
+            Opts::new(
+                "treaty_schema_registrations_total",
+                "Registrations answered with an id (new or already registered), by format.",
+            ),
+            &["format"],
+        )
+        .expect("valid metric");
+        let rejections = IntCounterVec::new(
+            Opts::new(
+                "treaty_compatibility_rejections_total",
+                "Registrations refused as incompatible, by format.",
+            ),
+            &["format"],
+        )
+        .expect("valid metric");
+        let commit_batches = Histogram::with_opts(
+            HistogramOpts::new(
+                "treaty_commit_batch_writes",
+                "Writes made durable together by one group commit.",
+            )
+            .buckets(vec![1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0, 128.0, 256.0]),
+        )
+        .expect("valid metric");
+        let load_seconds = Gauge::new(
+            "treaty_startup_load_seconds",
+            "Time taken at startup to replay the store into the registry.",
+        )
+        .expect("valid metric");
+        let census = Census {
+            schemas: gauge("treaty_schemas", "Schema ids per context.", &["context"]),
+            subjects: gauge(
+                "treaty_subjects",
+                "Subjects per context; `deleted` counts soft-deleted subjects.",
+                &["context", "state"],
+            ),
+            versions: gauge(
+                "treaty_versions",
+                "Subject versions per context, live or soft-deleted.",
+                &["context", "state"],
+            ),
+            counting: Mutex::new(()),
+        };
+        for collector in [
+            Box::new(requests.clone()) as Box<dyn prometheus::core::Collector>,
+            Box::new(durations.clone()),
+            Box::new(registrations.clone()),
+            Box::new(rejections.clone()),
+            Box::new(commit_batches.clone()),
+            Box::new(load_seconds.clone()),
+            Box::new(census.schemas.clone()),
+            Box::new(census.subjects.clone()),
+            Box::new(census.versions.clone()),
+        ] {
+            registry.register(collector).expect("distinct metric names");
+        }
+        Self {
+            registry,
+            requests,
+            durations,
+            registrations,
+            rejections,
+            commit_batches,
+            load_seconds,
+            census,
+        }
+    }
+
+    /// One answered request: `route` is the template it matched.
+    pub fn observe_request(&self, route: &str, method: &str, status: u16, elapsed: Duration) {
+        let method = METHODS
+            .iter()
+            .find(|known| **known == method)
+            .copied()
+            .unwrap_or("other");
+        self.requests
+            .with_label_values(&[route, method, status_label(status)])
+            .inc();
+        self.durations
+            .with_label_values(&[route])
+            .observe(elapsed.as_secs_f64());
+    }
+
+    pub fn registered(&self, format: &str) {
+        self.registrations.with_label_values(&[format]).inc();
+    }
+
+    pub fn rejected_as_incompatible(&self, format: &str) {
+        self.rejections.with_label_values(&[format]).inc();
+    }
+
+    /// One group commit of `writes` planned writes.
+    pub fn committed(&self, writes: usize) {
+        self.commit_batches.observe(writes as f64);
+    }
+
+    pub fn loaded_in(&self, elapsed: Duration) {
+        self.load_seconds.set(elapsed.as_secs_f64());
+    }
+
+    /// The text exposition of every metric, the registry counted now.
+    pub fn render(&self, registry: &Registry) -> String {
+        let counting = self
+            .census
+            .counting
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let census = &self.census;
+        census.schemas.reset();
+        census.subjects.reset();
+        census.versions.reset();
+        for (context, counts) in registry.census() {
+            let context = context.as_str();
+            census
+                .schemas
+                .with_label_values(&[context])
+                .set(counts.schemas as i64);
+            for (state, subjects, versions) in [
+                ("live", counts.live_subjects, counts.live_versions),
+                ("deleted", counts.deleted_subjects, counts.deleted_versions),
+            ] {
+                census
+                    .subjects
+                    .with_label_values(&[context, state])
+                    .set(subjects as i64);
+                census
+                    .versions
+                    .with_label_values(&[context, state])
+                    .set(versions as i64);
+            }
+        }
+        let families = self.registry.gather();
+        drop(counting);
+        let mut text = Vec::new();
+        TextEncoder::new()
+            .encode(&families, &mut text)
+            .expect("the text encoder writes to memory");
+        String::from_utf8(text).expect("the exposition is UTF-8")
+    }
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+fn gauge(name: &str, help: &str, labels: &[&str]) -> IntGaugeVec {
+    IntGaugeVec::new(Opts::new(name, help), labels).expect("valid metric")
+}
+
+/// Status codes as static labels, without formatting one per request.
+fn status_label(status: u16) -> &'static str {
+    match status {
+        200 => "200",
+        201 => "201",
+        204 => "204",
+        400 => "400",
+        401 => "401",
+        403 => "403",
+        404 => "404",
+        405 => "405",
+        406 => "406",
+        409 => "409",
+        413 => "413",
+        415 => "415",
+        422 => "422",
+        429 => "429",
+        500 => "500",
+        503 => "503",
+        _ => match status / 100 {
+            1 => "1xx",
+            2 => "2xx",
+            3 => "3xx",
+            4 => "4xx",
+            _ => "5xx",
+        },
+    }
+}
