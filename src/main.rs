@@ -6,6 +6,8 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use treaty::serve;
 
+mod cli;
+
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
@@ -24,6 +26,13 @@ enum Command {
     HashPassword,
     /// Print the `token_sha256` of a bearer token read from stdin.
     HashToken,
+    /// Parse every schema `treaty.yaml` names, offline.
+    Check(cli::check::CheckArgs),
+    /// Check the working tree's schemas against a baseline at each
+    /// subject's level.
+    Breaking(cli::breaking::BreakingArgs),
+    /// Every finding between two schema files.
+    Diff(cli::diff::DiffArgs),
 }
 
 fn main() -> ExitCode {
@@ -36,6 +45,9 @@ fn main() -> ExitCode {
         .init();
     let cli = Cli::parse();
     let outcome = match cli.command {
+        Command::Check(args) => return exit_code(cli::check::run(args)),
+        Command::Breaking(args) => return exit_code(cli::breaking::run(args)),
+        Command::Diff(args) => return exit_code(cli::diff::run(args)),
         Command::Serve(args) => serve::run(args),
         Command::HashPassword => treaty::auth::print_password_hash(),
         Command::HashToken => treaty::auth::print_token_hash(),
@@ -47,4 +59,9 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// The CI subcommands' exit codes (src/cli/mod.rs).
+fn exit_code(outcome: Result<u8, cli::Failure>) -> ExitCode {
+    ExitCode::from(outcome.unwrap_or_else(cli::Failure::report))
 }
