@@ -28,10 +28,9 @@ pub fn run(args: BreakingArgs) -> Result<u8, Failure> {
     let baseline =
         Tree::baseline(&args.against, &manifest.root).map_err(Failure::BaselineUnreachable)?;
     let current = Tree::Dir(super::working_dir(&manifest.root));
-    let avro_files = manifest::avro_files(&manifest);
     let (new_loader, old_loader) = (
-        Loader::new(&current, &avro_files),
-        Loader::new(&baseline, &avro_files),
+        Loader::for_manifest(&current, &manifest),
+        Loader::for_manifest(&baseline, &manifest),
     );
     let mut report = Report::default();
     for subject in &manifest.subjects {

@@ -20,8 +20,7 @@ pub struct CheckArgs {
 pub fn run(args: CheckArgs) -> Result<u8, Failure> {
     let manifest = manifest::load(&args.manifest).map_err(Failure::Invalid)?;
     let tree = Tree::Dir(super::working_dir(&manifest.root));
-    let avro_files = manifest::avro_files(&manifest);
-    let loader = Loader::new(&tree, &avro_files);
+    let loader = Loader::for_manifest(&tree, &manifest);
     let mut report = Report::default();
     for subject in &manifest.subjects {
         match loader.load(&subject.file, subject.schema_type) {

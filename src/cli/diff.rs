@@ -31,8 +31,7 @@ fn parse_level(name: &str) -> Result<CompatibilityLevel, String> {
 
 pub fn run(args: DiffArgs) -> Result<u8, Failure> {
     let tree = Tree::Dir(PathBuf::from("."));
-    // Avro named types are not looked up across other files here.
-    let loader = Loader::new(&tree, &[]);
+    let loader = Loader::standalone(&tree);
     let mut report = Report::default();
     let mut load = |file: &Path| {
         let schema_type =

@@ -21,6 +21,10 @@ struct Manifest {
     subjects: BTreeMap<String, SubjectEntry>,
     #[serde(default)]
     ignore: Vec<Ignore>,
+    /// The directories Protobuf imports are relative to; the manifest's
+    /// directory when absent.
+    #[serde(default)]
+    import_paths: Vec<PathBuf>,
 }
 
 #[derive(Deserialize)]
@@ -75,6 +79,8 @@ pub struct Resolved {
     pub root: PathBuf,
     pub subjects: Vec<Subject>,
     pub ignores: Vec<Ignore>,
+    /// Relative to `root`; never empty.
+    pub import_paths: Vec<PathBuf>,
 }
 
 impl Resolved {
@@ -140,6 +146,11 @@ pub fn load(path: &Path) -> Result<Resolved, String> {
         root,
         subjects: resolved,
         ignores: manifest.ignore,
+        import_paths: if manifest.import_paths.is_empty() {
+            vec![PathBuf::new()]
+        } else {
+            manifest.import_paths
+        },
     })
 }
 
@@ -212,15 +223,4 @@ pub fn schema_type(name: Option<&str>, file: &Path) -> Result<SchemaType, String
             file.display()
         )),
     }
-}
-
-/// The Avro files of the manifest, whose named types every Avro schema of
-/// it may use.
-pub fn avro_files(manifest: &Resolved) -> Vec<&Path> {
-    manifest
-        .subjects
-        .iter()
-        .filter(|s| s.schema_type == SchemaType::Avro)
-        .map(|s| s.file.as_path())
-        .collect()
 }

@@ -10,6 +10,7 @@ use serde::Serialize;
 use serde_json::Value;
 use treaty_compat::{ParsedSchema, Referenced, SchemaType};
 
+use super::manifest::Resolved;
 use super::tree::Tree;
 
 /// Why a file did not load, located where the parser says.
@@ -29,26 +30,47 @@ struct Reference {
     text: String,
 }
 
-/// Loads schemas from one tree; `avro_files` are the `.avsc` files whose
-/// named types any Avro schema may use.
+/// Loads schemas from one tree, finding their references in it.
 pub struct Loader<'a> {
     tree: &'a Tree,
     /// Avro full name → the file defining it.
     avro_names: HashMap<String, PathBuf>,
+    /// The directories Protobuf imports are relative to, in order.
+    import_paths: Vec<PathBuf>,
 }
 
 impl<'a> Loader<'a> {
-    pub fn new(tree: &'a Tree, avro_files: &[&Path]) -> Loader<'a> {
+    /// A loader for the manifest's schemas: Avro types may come from any
+    /// of its `.avsc` files, Protobuf imports from its import paths.
+    pub fn for_manifest(tree: &'a Tree, manifest: &Resolved) -> Loader<'a> {
         let mut avro_names = HashMap::new();
-        for file in avro_files {
+        for subject in &manifest.subjects {
+            if subject.schema_type != SchemaType::Avro {
+                continue;
+            }
+            let file = &subject.file;
             let Some(json) = tree.read(file).and_then(|t| serde_json::from_str(&t).ok()) else {
                 continue;
             };
             for name in avro_defined_names(&json, "") {
-                avro_names.insert(name, file.to_path_buf());
+                avro_names.insert(name, file.clone());
             }
         }
-        Loader { tree, avro_names }
+        Loader {
+            tree,
+            avro_names,
+            import_paths: manifest.import_paths.clone(),
+        }
+    }
+
+    /// A loader for files outside a manifest: Protobuf imports are
+    /// relative to the tree's root, Avro types are not looked up elsewhere.
+    pub fn standalone(tree: &'a Tree) -> Loader<'a> {
+        Loader {
+            tree,
+            avro_names: HashMap::new(),
+            import_paths: vec![PathBuf::new()],
+        }
     }
 
     /// The file parsed with its references; `Ok(None)` when the tree has
@@ -120,6 +142,20 @@ impl<'a> Loader<'a> {
         Ok(())
     }
 
+    /// The file an import names: under the first import path that has it
+    /// (under the first one when none has: the parser may bundle it).
+    fn import_file(&self, import: &str) -> PathBuf {
+        let candidates = self.import_paths.iter().map(|root| root.join(import));
+        let mut first = None;
+        for candidate in candidates {
+            if self.tree.read(&candidate).is_some() {
+                return candidate;
+            }
+            first.get_or_insert(candidate);
+        }
+        first.unwrap_or_else(|| PathBuf::from(import))
+    }
+
     /// The names `text` references and the files they are in.
     fn references_of(
         &self,
@@ -130,7 +166,10 @@ impl<'a> Loader<'a> {
         match schema_type {
             SchemaType::Protobuf => protobuf_imports(text)
                 .into_iter()
-                .map(|import| (import.clone(), PathBuf::from(import)))
+                .map(|import| {
+                    let path = self.import_file(&import);
+                    (import, path)
+                })
                 .collect(),
             SchemaType::Json => {
                 let Ok(json) = serde_json::from_str::<Value>(text) else {

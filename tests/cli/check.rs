@@ -121,3 +121,24 @@ fn missing_manifest_is_invalid_input() {
         run.stderr
     );
 }
+
+#[test]
+fn protobuf_imports_resolve_under_the_manifests_import_paths() {
+    let project = Project::from_fixture("cli/project");
+    let order = std::fs::read_to_string(project.path().join("proto/order.proto")).expect("read");
+    project.write(
+        "proto/order.proto",
+        &order.replace("\"proto/common/money.proto\"", "\"common/money.proto\""),
+    );
+    let without = project.treaty(&["check"]);
+    assert_eq!(without.code, 2, "{}{}", without.stdout, without.stderr);
+    assert!(
+        without.stdout.contains("common/money.proto"),
+        "{}",
+        without.stdout
+    );
+    let manifest = std::fs::read_to_string(project.path().join("treaty.yaml")).expect("read");
+    project.write("treaty.yaml", &format!("{manifest}import_paths: [proto]\n"));
+    let with = project.treaty(&["check"]);
+    assert_eq!(with.code, 0, "{}{}", with.stdout, with.stderr);
+}
