@@ -6,6 +6,8 @@ use std::process::ExitCode;
 use clap::{CommandFactory, Parser, Subcommand};
 use treaty::serve;
 
+mod cli;
+
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
@@ -24,6 +26,13 @@ enum Command {
     HashPassword,
     /// Print the `token_sha256` of a bearer token read from stdin.
     HashToken,
+    /// Parse every schema `treaty.yaml` names, offline.
+    Check(cli::check::CheckArgs),
+    /// Check the working tree's schemas against a baseline at each
+    /// subject's level.
+    Breaking(cli::breaking::BreakingArgs),
+    /// Every finding between two schema files.
+    Diff(cli::diff::DiffArgs),
     /// Write every record of a data dir to FILE as JSON lines; works while
     /// a server runs on it.
     Export(Transfer),
@@ -56,6 +65,9 @@ fn main() -> ExitCode {
     };
     treaty::logging::init(log_format);
     let outcome = match cli.command {
+        Command::Check(args) => return exit_code(cli::check::run(args)),
+        Command::Breaking(args) => return exit_code(cli::breaking::run(args)),
+        Command::Diff(args) => return exit_code(cli::diff::run(args)),
         Command::Serve(args) => serve::run(args),
         Command::HashPassword => treaty::auth::print_password_hash(),
         Command::HashToken => treaty::auth::print_token_hash(),
@@ -71,4 +83,9 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// The CI subcommands' exit codes (src/cli/mod.rs).
+fn exit_code(outcome: Result<u8, cli::Failure>) -> ExitCode {
+    ExitCode::from(outcome.unwrap_or_else(cli::Failure::report))
 }

@@ -1,0 +1,86 @@
+//! Where schema files are read from: a directory (the working tree, or a
+//! baseline checked out elsewhere) or a git revision, read with `git show`.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// A set of files addressed by paths relative to the manifest's directory.
+pub enum Tree {
+    Dir(PathBuf),
+    /// `rev` of the repository holding `dir`; paths relative to `dir`.
+    Git {
+        dir: PathBuf,
+        rev: String,
+    },
+}
+
+impl Tree {
+    /// `REF` of `--against`: `git:REV`, or a directory whose layout matches
+    /// the working tree's. `root` is the manifest's directory. An error is
+    /// a baseline that cannot be reached (exit code 3).
+    pub fn baseline(reference: &str, root: &Path) -> Result<Tree, String> {
+        if let Some(rev) = reference.strip_prefix("git:") {
+            let dir = super::working_dir(root);
+            verify_revision(&dir, rev)?;
+            return Ok(Tree::Git {
+                dir,
+                rev: rev.to_string(),
+            });
+        }
+        let dir = PathBuf::from(reference);
+        if !dir.is_dir() {
+            return Err(format!("baseline directory {reference} does not exist"));
+        }
+        Ok(Tree::Dir(dir))
+    }
+
+    /// The file's text, `None` when the tree has no such file.
+    pub fn read(&self, path: &Path) -> Option<String> {
+        match self {
+            Tree::Dir(dir) => std::fs::read_to_string(dir.join(path)).ok(),
+            Tree::Git { dir, rev } => {
+                // `REV:./path` is resolved from the directory git runs in.
+                let output = Command::new("git")
+                    .arg("-C")
+                    .arg(dir)
+                    .arg("show")
+                    .arg(format!("{rev}:./{}", path.to_string_lossy()))
+                    .output()
+                    .ok()?;
+                if !output.status.success() {
+                    return None;
+                }
+                String::from_utf8(output.stdout).ok()
+            }
+        }
+    }
+
+    /// How the tree is named in messages.
+    pub fn describe(&self) -> String {
+        match self {
+            Tree::Dir(dir) => dir.display().to_string(),
+            Tree::Git { rev, .. } => format!("git:{rev}"),
+        }
+    }
+}
+
+/// Fails with a hint when `rev` is not a commit of the repository, the
+/// usual cause being a shallow CI clone.
+fn verify_revision(dir: &Path, rev: &str) -> Result<(), String> {
+    let output = Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(["rev-parse", "--verify", "--quiet"])
+        .arg(format!("{rev}^{{commit}}"))
+        .output()
+        .map_err(|e| format!("cannot run git to read the baseline git:{rev}: {e}"))?;
+    if output.status.success() {
+        return Ok(());
+    }
+    Err(format!(
+        "git:{rev}: no such revision in the repository at {}. In a shallow clone \
+         (actions/checkout fetches one commit by default) fetch it first, e.g. \
+         `git fetch --depth=1 origin {rev}`, or check out with `fetch-depth: 0`",
+        dir.display()
+    ))
+}

@@ -1,0 +1,13 @@
+//! The `treaty` CI subcommands (`check`, `breaking`, `diff`), run as a user
+//! runs them: the real binary in a temporary project.
+
+mod agreement;
+mod breaking;
+mod check;
+mod diff;
+mod git;
+mod project;
+// Shared with the HTTP tests; this binary uses only part of it.
+#[allow(dead_code)]
+#[path = "../api/server.rs"]
+mod server;
