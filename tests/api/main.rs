@@ -8,6 +8,7 @@ mod compatibility;
 mod concurrency;
 mod config;
 mod conformance_compatibility;
+mod conformance_issue17;
 mod conformance_metadata;
 mod conformance_register;
 mod conformance_schema_ids;
