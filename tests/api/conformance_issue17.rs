@@ -25,3 +25,23 @@ fn import_with_explicit_id_and_version_answers_the_id_alone() {
     assert_eq!(again.body["version"], 2);
     assert_eq!(again.body["schema"], "\"string\"");
 }
+
+/// `ModeResource.updateMode` returns its `ModeUpdateRequest`, which
+/// ignores unknown properties: the answer holds the mode as sent, nothing
+/// else of the body.
+#[test]
+fn put_mode_answers_the_mode_alone_without_unknown_fields() {
+    let server = Server::start();
+    let body = r#"{"mode":"readonly","extra":1,"nested":{"a":true}}"#;
+    let global = server.put("/mode", body);
+    assert_eq!(
+        (global.status, global.body),
+        (200, json!({"mode": "readonly"}))
+    );
+    let subject = server.put("/mode/s", r#"{"mode":"IMPORT","force":true}"#);
+    assert_eq!(
+        (subject.status, subject.body),
+        (200, json!({"mode": "IMPORT"}))
+    );
+    assert_eq!(server.get("/mode").body, json!({"mode": "READONLY"}));
+}
