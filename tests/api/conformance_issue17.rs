@@ -45,3 +45,41 @@ fn put_mode_answers_the_mode_alone_without_unknown_fields() {
     );
     assert_eq!(server.get("/mode").body, json!({"mode": "READONLY"}));
 }
+
+/// `RootResource.post` takes a `@Valid Map<String, String>` (not
+/// `@NotNull`): no body and scalar values answer `{}`, while what Jackson
+/// cannot read into that map is a 400 with its message.
+#[test]
+fn post_root_refuses_what_jackson_cannot_read_as_a_string_map() {
+    let server = Server::start();
+    for fine in ["", "null", r#"{"a":"b","n":1,"t":true,"z":null}"#] {
+        let reply = server.post("/", fine);
+        assert_eq!((reply.status, reply.body), (200, json!({})), "{fine}");
+    }
+    for bad in [
+        r#"{"a":"#,
+        "nonsense",
+        "[1]",
+        r#"{"a":{"b":1}}"#,
+        r#"{"a":[1]}"#,
+    ] {
+        let reply = server.post("/", bad);
+        assert_eq!(
+            (reply.status, reply.code()),
+            (400, 400),
+            "{bad}: {:?}",
+            reply.body
+        );
+        assert!(!reply.message().is_empty(), "{bad}");
+    }
+    let array = server.post("/", "[1]");
+    assert_eq!(
+        array.message(),
+        "Cannot deserialize value of type `java.util.HashMap<java.lang.String,java.lang.String>` from Array value (token `JsonToken.START_ARRAY`)"
+    );
+    let nested = server.post("/", r#"{"a":{"b":1}}"#);
+    assert_eq!(
+        nested.message(),
+        "Cannot deserialize value of type `java.lang.String` from Object value (token `JsonToken.START_OBJECT`)"
+    );
+}
