@@ -83,3 +83,31 @@ fn post_root_refuses_what_jackson_cannot_read_as_a_string_map() {
         "Cannot deserialize value of type `java.lang.String` from Object value (token `JsonToken.START_OBJECT`)"
     );
 }
+
+/// `ConfigResource.deleteSubjectConfig` answers 40401 when the subject has
+/// no config of its own before `deleteSubjectConfig` checks the mode; a
+/// subject that has one is refused by the read-only mode.
+#[test]
+fn delete_subject_config_under_readonly_checks_the_config_exists_first() {
+    let server = Server::start();
+    assert_eq!(
+        server
+            .put("/config/kept", r#"{"compatibility":"NONE"}"#)
+            .status,
+        200
+    );
+    server.put("/mode", r#"{"mode":"READONLY"}"#);
+    let missing = server.delete("/config/unknown");
+    assert_eq!(
+        (missing.status, missing.code()),
+        (404, 40401),
+        "{:?}",
+        missing.body
+    );
+    let kept = server.delete("/config/kept");
+    assert_eq!((kept.status, kept.code()), (422, 42205), "{:?}", kept.body);
+    assert_eq!(
+        server.get("/config/kept").body["compatibilityLevel"],
+        "NONE"
+    );
+}
