@@ -111,3 +111,26 @@ fn delete_subject_config_under_readonly_checks_the_config_exists_first() {
         "NONE"
     );
 }
+
+/// `InMemoryCache.mode(subject, true, …)` (7.9) looks at the subject, then
+/// its context's mode (the default context's is the global one), then the
+/// `:.__GLOBAL:` context, then the default.
+#[test]
+fn subject_mode_with_default_to_global_falls_back_to_its_context_first() {
+    let server = Server::start();
+    assert_eq!(
+        server.put("/mode/:.ctx:", r#"{"mode":"IMPORT"}"#).status,
+        200
+    );
+    assert_eq!(server.put("/mode", r#"{"mode":"READONLY"}"#).status, 200);
+    let in_context = server.get("/mode/:.ctx:s?defaultToGlobal=true");
+    assert_eq!(in_context.body, json!({"mode": "IMPORT"}));
+    let via_context_url = server.get("/contexts/.ctx/mode/s?defaultToGlobal=true");
+    assert_eq!(via_context_url.body, json!({"mode": "IMPORT"}));
+    let default_context = server.get("/mode/s?defaultToGlobal=true");
+    assert_eq!(default_context.body, json!({"mode": "READONLY"}));
+    let other_context = server.get("/mode/:.other:s?defaultToGlobal=true");
+    assert_eq!(other_context.body, json!({"mode": "READWRITE"}));
+    let unset = server.get("/mode/:.ctx:s");
+    assert_eq!(unset.code(), 40409, "{:?}", unset.body);
+}
