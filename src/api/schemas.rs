@@ -185,12 +185,7 @@ async fn id_subjects(
     let id = path::schema_id(&id)?;
     let page = params.page()?;
     let holders = visible_holders(&registry, &access, id, &params)?;
-    let mut subjects: Vec<String> = Vec::new();
-    for (subject, _) in holders {
-        if !subjects.contains(&subject) {
-            subjects.push(subject);
-        }
-    }
+    let subjects: Vec<String> = holders.into_iter().map(|(subject, _)| subject).collect();
     Ok(json_response(&page.apply(subjects, None)))
 }
 

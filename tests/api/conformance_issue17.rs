@@ -134,3 +134,38 @@ fn subject_mode_with_default_to_global_falls_back_to_its_context_first() {
     let unset = server.get("/mode/:.ctx:s");
     assert_eq!(unset.code(), 40409, "{:?}", unset.body);
 }
+
+/// 7.9 lists an id's subject-versions from `InMemoryCache`'s
+/// `ConcurrentHashMap` of subject to version (`listVersionsForId`), so
+/// they come in that map's order: by the bin of the subject's Java
+/// `hashCode` in a 16-bin table (users-value and payments-value land in
+/// bin 0, alpha in 7, orders-value in 14), then by arrival within a bin.
+/// A soft delete rewrites a present key and keeps its place.
+#[test]
+fn id_subjects_and_versions_come_in_confluents_hash_map_order() {
+    let server = Server::start();
+    let schema = r#"{"type":"record","name":"R","fields":[]}"#;
+    let mut id = 0;
+    for subject in ["users-value", "orders-value", "alpha", "payments-value"] {
+        id = server.register(subject, schema);
+    }
+    let expected = ["users-value", "payments-value", "alpha", "orders-value"];
+    let subjects = server.get(&format!("/schemas/ids/{id}/subjects"));
+    assert_eq!(subjects.body, json!(expected));
+    let versions = server.get(&format!("/schemas/ids/{id}/versions"));
+    let pairs: Vec<_> = expected
+        .iter()
+        .map(|s| json!({"subject": s, "version": 1}))
+        .collect();
+    assert_eq!(versions.body, json!(pairs));
+    assert_eq!(
+        server.delete("/subjects/users-value/versions/1").status,
+        200
+    );
+    let live = server.get(&format!("/schemas/ids/{id}/subjects"));
+    assert_eq!(live.body, json!(expected[1..]));
+    let all = server.get(&format!("/schemas/ids/{id}/subjects?deleted=true"));
+    assert_eq!(all.body, json!(expected));
+    let paged = server.get(&format!("/schemas/ids/{id}/subjects?offset=1&limit=2"));
+    assert_eq!(paged.body, json!(expected[2..]));
+}
