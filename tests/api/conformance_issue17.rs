@@ -169,3 +169,27 @@ fn id_subjects_and_versions_come_in_confluents_hash_map_order() {
     let paged = server.get(&format!("/schemas/ids/{id}/subjects?offset=1&limit=2"));
     assert_eq!(paged.body, json!(expected[2..]));
 }
+
+/// `ProtobufSchema.toProtoFile(String)` (7.9) parses the text first and
+/// only then tries base64 of a `FileDescriptorProto`; when both fail it
+/// throws "Could not parse Protobuf - " with the text parser's message,
+/// which `register` answers with 42201.
+#[test]
+fn base64_that_is_no_file_descriptor_proto_is_an_invalid_schema() {
+    let server = Server::start();
+    // base64 of b"\x0f\xff\xff garbage": wire type 7 is no protocol message.
+    let body = json!({"schemaType": "PROTOBUF", "schema": "D///IGdhcmJhZ2U="}).to_string();
+    let reply = server.post("/subjects/p/versions", &body);
+    assert_eq!(
+        (reply.status, reply.code()),
+        (422, 42201),
+        "{:?}",
+        reply.body
+    );
+    assert!(
+        reply.message().contains("Could not parse Protobuf - "),
+        "{}",
+        reply.message()
+    );
+    assert_eq!(server.get("/subjects").body, json!([]));
+}
