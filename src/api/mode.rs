@@ -37,13 +37,13 @@ fn mode_body(mode: Mode) -> Value {
     json!({"mode": mode.as_str()})
 }
 
-/// The requested mode and its text as sent: Confluent answers a missing
-/// or null `mode` with a bare 500, and anything it does not know with 42204.
+/// The requested mode and its text as sent. Anything that is not a mode
+/// it knows is 42204, also a missing or null `mode` (where 7.9 answers a
+/// bare 500; COMPATIBILITY.md).
 fn requested_mode(body: &Map<String, Value>) -> ApiResult<(Mode, &str)> {
     match body.get("mode") {
-        None | Some(Value::Null) => Err(ApiError::internal()),
         Some(Value::String(text)) => Ok((text.parse::<Mode>()?, text)),
-        Some(_) => Err(RegistryError::InvalidMode.into()),
+        _ => Err(RegistryError::InvalidMode.into()),
     }
 }
 

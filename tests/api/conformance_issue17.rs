@@ -193,3 +193,39 @@ fn base64_that_is_no_file_descriptor_proto_is_an_invalid_schema() {
     );
     assert_eq!(server.get("/subjects").body, json!([]));
 }
+
+/// Where 7.9 answers a bare 500 (a negative `offset`, the raw schema of an
+/// unknown id, `PUT /mode` without a mode), treaty answers the 4xx of the
+/// nearest case with a JSON error (COMPATIBILITY.md lists them).
+#[test]
+fn confluents_bare_500s_are_answered_with_a_4xx_json_error() {
+    let server = Server::start();
+    let id = server.register("s", "\"string\"");
+    for path in [
+        "/subjects?offset=-1".to_owned(),
+        "/subjects/s/versions?offset=-2".to_owned(),
+        format!("/schemas/ids/{id}/subjects?offset=-1"),
+        "/schemas?offset=-1".to_owned(),
+    ] {
+        let reply = server.get(&path);
+        assert_eq!(
+            (reply.status, reply.code()),
+            (422, 422),
+            "{path}: {:?}",
+            reply.body
+        );
+        assert!(reply.message().contains("offset"), "{path}");
+    }
+    let raw = server.get("/schemas/ids/999/schema");
+    assert_eq!(
+        (raw.status, raw.code(), raw.message()),
+        (404, 40403, "Schema 999 not found")
+    );
+    for body in ["{}", r#"{"mode":null}"#, r#"{"other":"READONLY"}"#] {
+        for path in ["/mode", "/mode/s"] {
+            let reply = server.put(path, body);
+            assert_eq!((reply.status, reply.code()), (422, 42204), "{path} {body}");
+        }
+    }
+    assert_eq!(server.get("/mode").body, json!({"mode": "READWRITE"}));
+}
