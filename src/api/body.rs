@@ -47,6 +47,16 @@ impl JsonBody {
         }
     }
 
+    /// A body that may be absent (empty or `null`) but is otherwise a JSON
+    /// object, as for a Java argument without `@NotNull`.
+    pub fn optional_object(&self, java_type: &str) -> ApiResult<Option<Map<String, Value>>> {
+        let text = self.0.trim_ascii();
+        if text.is_empty() || text == b"null" {
+            return Ok(None);
+        }
+        self.object("", java_type).map(Some)
+    }
+
     /// A body that must be a JSON object (`java_type` names it in errors).
     pub fn object(&self, java_argument: &str, java_type: &str) -> ApiResult<Map<String, Value>> {
         match self.json(java_argument)? {

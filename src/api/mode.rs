@@ -1,5 +1,5 @@
 //! `/mode`: READWRITE, READONLY, READONLY_OVERRIDE and IMPORT, global and
-//! per subject or context. PUT echoes the request body as sent.
+//! per subject or context. PUT echoes the requested mode as sent.
 
 use std::sync::Arc;
 
@@ -37,14 +37,20 @@ fn mode_body(mode: Mode) -> Value {
     json!({"mode": mode.as_str()})
 }
 
-/// The requested mode: Confluent answers a missing or null `mode` with a
-/// bare 500, and anything it does not know with 42204.
-fn requested_mode(body: &Map<String, Value>) -> ApiResult<Mode> {
+/// The requested mode and its text as sent. Anything that is not a mode
+/// it knows is 42204, also a missing or null `mode` (where 7.9 answers a
+/// bare 500; COMPATIBILITY.md).
+fn requested_mode(body: &Map<String, Value>) -> ApiResult<(Mode, &str)> {
     match body.get("mode") {
-        None | Some(Value::Null) => Err(ApiError::internal()),
-        Some(Value::String(mode)) => Ok(mode.parse::<Mode>()?),
-        Some(_) => Err(RegistryError::InvalidMode.into()),
+        Some(Value::String(text)) => Ok((text.parse::<Mode>()?, text)),
+        _ => Err(RegistryError::InvalidMode.into()),
     }
+}
+
+/// What PUT answers: Confluent echoes its `ModeUpdateRequest`, which holds
+/// the mode as sent and nothing else of the body.
+fn echoed(text: &str) -> Response {
+    json_response(&json!({ "mode": text }))
 }
 
 async fn get_global(State(registry): State<Arc<Registry>>) -> Response {
@@ -57,9 +63,9 @@ async fn put_global(
     body: JsonBody,
 ) -> ApiResult<Response> {
     let body = body.object("updateTopLevelMode.arg1", "ModeUpdateRequest")?;
-    let mode = requested_mode(&body)?;
+    let (mode, text) = requested_mode(&body)?;
     registry.set_mode(None, mode, params.flag("force")).await?;
-    Ok(json_response(&body))
+    Ok(echoed(text))
 }
 
 async fn get_subject(
@@ -78,11 +84,11 @@ async fn put_subject(
     body: JsonBody,
 ) -> ApiResult<Response> {
     let body = body.object("updateMode.arg2", "ModeUpdateRequest")?;
-    let mode = requested_mode(&body)?;
+    let (mode, text) = requested_mode(&body)?;
     registry
         .set_mode(Some(&subject), mode, params.flag("force"))
         .await?;
-    Ok(json_response(&body))
+    Ok(echoed(text))
 }
 
 async fn delete_subject(

@@ -4,6 +4,7 @@
 
 use axum::extract::{FromRequestParts, RawQuery};
 use axum::http::request::Parts;
+use axum::http::StatusCode;
 
 use super::error::{ApiError, ApiResult};
 
@@ -53,12 +54,17 @@ impl Params {
             .transpose()
     }
 
-    /// `offset` and `limit`: a negative offset is a 500 in Confluent; a
-    /// limit of zero or less means everything.
+    /// `offset` and `limit`: a negative offset is refused with 422 (7.9
+    /// answers a bare 500; COMPATIBILITY.md); a limit of zero or less means
+    /// everything.
     pub fn page(&self) -> ApiResult<Page> {
         let offset = self.int("offset")?.unwrap_or(0);
         if offset < 0 {
-            return Err(ApiError::internal());
+            return Err(ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                422,
+                format!("Invalid offset {offset}: it must not be negative"),
+            ));
         }
         let limit = self.int("limit")?.filter(|&l| l > 0);
         Ok(Page {

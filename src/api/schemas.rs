@@ -11,7 +11,7 @@ use axum::Extension;
 use serde_json::json;
 
 use super::answers::RenderedAnswers;
-use super::error::{ApiError, ApiResult};
+use super::error::ApiResult;
 use super::negotiate::{json_bytes, json_response, raw_response};
 use super::params::{parse_java_int, Params};
 use super::path::{self, PathParams};
@@ -19,7 +19,7 @@ use super::routes::Routes;
 use super::views;
 use crate::auth::policy::Rule::Authenticated;
 use crate::auth::Access;
-use crate::registry::{Registry, RegistryError, SchemaContent};
+use crate::registry::{Registry, SchemaContent};
 
 /// Confluent's default and maximum page for `/schemas`.
 const SCHEMA_SEARCH_LIMIT: usize = 1000;
@@ -141,8 +141,8 @@ pub fn answer_before_routing(
         .map(raw_response)
 }
 
-/// The schema text itself. Confluent 7.9 answers an unknown id here with a
-/// bare 500, and so do we.
+/// The schema text itself. An unknown id is 40403, as for
+/// `GET /schemas/ids/{id}` (7.9 answers a bare 500; COMPATIBILITY.md).
 async fn raw_by_id(
     State(registry): State<Arc<Registry>>,
     access: Access,
@@ -151,15 +151,12 @@ async fn raw_by_id(
 ) -> ApiResult<Response> {
     let id = path::schema_id(&id)?;
     read_id(&registry, &access, id, params.get("subject"))?;
-    match registry.schema_by_id(id, params.get("subject")) {
-        Ok((content, _)) => Ok(raw_response(
-            registry
-                .formatted(&content, params.get("format"))
-                .into_owned(),
-        )),
-        Err(RegistryError::SchemaIdNotFound(_)) => Err(ApiError::internal()),
-        Err(other) => Err(other.into()),
-    }
+    let (content, _) = registry.schema_by_id(id, params.get("subject"))?;
+    Ok(raw_response(
+        registry
+            .formatted(&content, params.get("format"))
+            .into_owned(),
+    ))
 }
 
 /// The subject-versions holding an id that the caller may see; none, for
@@ -185,12 +182,7 @@ async fn id_subjects(
     let id = path::schema_id(&id)?;
     let page = params.page()?;
     let holders = visible_holders(&registry, &access, id, &params)?;
-    let mut subjects: Vec<String> = Vec::new();
-    for (subject, _) in holders {
-        if !subjects.contains(&subject) {
-            subjects.push(subject);
-        }
-    }
+    let subjects: Vec<String> = holders.into_iter().map(|(subject, _)| subject).collect();
     Ok(json_response(&page.apply(subjects, None)))
 }
 

@@ -1,8 +1,12 @@
 //! Read-only questions the REST API asks: listings, versions, schemas by id.
 
+mod hash_order;
+
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::sync::Arc;
+
+use hash_order::HashOrder;
 
 use super::content::SchemaContent;
 use super::parse::parse_stored;
@@ -186,8 +190,10 @@ impl Registry {
         Ok((Arc::clone(&entry.content), max_id))
     }
 
-    /// `GET /schemas/ids/{id}/versions`: the subject-versions holding `id`,
-    /// in the order they were registered.
+    /// `GET /schemas/ids/{id}/versions`: the subject-versions holding `id`
+    /// in Confluent's order, that of its cache's hash map from subject to
+    /// version: one version per subject (the last one written), subjects
+    /// by their Java hash ([`HashOrder`]).
     pub fn id_versions(
         &self,
         id: i32,
@@ -198,9 +204,12 @@ impl Registry {
         let (_, entry) = state
             .locate_id(id, subject)
             .ok_or(RegistryError::SchemaNotFound)?;
-        Ok(entry
-            .holders
-            .iter()
+        let mut by_subject = HashOrder::new();
+        for (subject, version) in &entry.holders {
+            by_subject.put(subject, *version);
+        }
+        Ok(by_subject
+            .into_entries()
             .filter(|(s, v)| {
                 include_deleted
                     || state
@@ -208,7 +217,6 @@ impl Registry {
                         .and_then(|s| s.versions.get(v))
                         .is_some_and(|v| !v.deleted)
             })
-            .map(|(s, v)| (s.to_string(), *v))
             .collect())
     }
 

@@ -256,13 +256,14 @@ impl Registry {
             records.push(watermark(subject, id));
         }
         records.extend(version_records(state, subject, version, id, &content));
-        let long = request.explicit_version().is_some();
+        // 7.9 completes nothing from earlier versions in IMPORT mode, so a
+        // new import answers `{"id": …}` alone, explicit version or not.
         Ok((
             records,
             RegisterOutcome {
                 id,
                 version,
-                long_form: long.then(|| Arc::new(content)),
+                long_form: None,
             },
         ))
     }

@@ -230,21 +230,26 @@ impl Registry {
         .await
     }
 
-    /// `DELETE /config[/{s}]`: returns the config that was removed.
+    /// `DELETE /config[/{s}]`: returns the config that was removed. As in
+    /// 7.9's `ConfigResource`, a subject without a config of its own is
+    /// 40401 before the mode is looked at.
     pub async fn delete_config(&self, subject: Option<&str>) -> Result<Value> {
         let subject = subject.map(QualifiedSubject::parse);
         let key = subject.as_ref().and_then(scope_key);
         self.write(|state| {
+            let previous = state.configs.get(&key);
+            if previous.is_none() && key.is_some() {
+                return Err(RegistryError::SubjectNotFound(
+                    subject.as_ref().map(|s| s.to_string()).unwrap_or_default(),
+                ));
+            }
             state.ensure_writable(subject.as_ref().unwrap_or(&QualifiedSubject::parse("")))?;
-            match state.configs.get(&key) {
+            match previous {
                 Some(previous) => Ok((
                     vec![Record::Config(key.clone(), None)],
                     with_default_level(previous),
                 )),
-                None if key.is_none() => Ok((vec![], default_config())),
-                None => Err(RegistryError::SubjectNotFound(
-                    subject.map(|s| s.to_string()).unwrap_or_default(),
-                )),
+                None => Ok((vec![], default_config())),
             }
         })
         .await

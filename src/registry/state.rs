@@ -22,7 +22,8 @@ use super::versions::{Subject, Version};
 use super::{RegistryError, Result};
 use crate::records::{Record, SchemaValue};
 
-/// An id and the subject-versions that hold it, in the order they came.
+/// An id and the subject-versions that hold it, in the order they came (a
+/// rewritten version keeps its place).
 #[derive(Clone, Debug)]
 pub struct IdEntry {
     pub content: Arc<SchemaContent>,
@@ -231,10 +232,39 @@ impl State {
     }
 
     fn replace_version(&mut self, subject: String, version: i32, value: Option<ReadyVersion>) {
+        let place = self.holder_place(&subject, version);
         self.remove_version(&subject, version);
         if let Some(value) = value {
+            let id = value.id;
+            let context = QualifiedSubject::context_of(&subject).to_owned();
             self.insert_version(subject, version, value);
+            // A rewrite of a version (a soft delete) keeps its place among
+            // its id's holders, as Confluent's map keeps a present key's.
+            if let Some((old_id, index)) = place.filter(|(old_id, _)| *old_id == id) {
+                let holders = self
+                    .contexts
+                    .get_mut(&context)
+                    .and_then(|c| c.ids.get_mut(&old_id))
+                    .map(|entry| &mut entry.holders);
+                if let Some(holders) = holders.filter(|h| index < h.len()) {
+                    let moved = holders.pop().expect("inserted above");
+                    holders.insert(index, moved);
+                }
+            }
         }
+    }
+
+    /// The id a version holds and its place among that id's holders.
+    fn holder_place(&self, subject: &str, version: i32) -> Option<(i32, usize)> {
+        let id = self.subjects.get(subject)?.versions.get(&version)?.id;
+        let context = self.contexts.get(QualifiedSubject::context_of(subject))?;
+        let index = context
+            .ids
+            .get(&id)?
+            .holders
+            .iter()
+            .position(|(s, v)| &**s == subject && *v == version)?;
+        Some((id, index))
     }
 
     fn insert_version(&mut self, subject: String, version: i32, value: ReadyVersion) {

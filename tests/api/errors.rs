@@ -126,11 +126,12 @@ fn bodies_over_the_limit_are_refused_with_an_error_body() {
 }
 
 #[test]
-fn bad_query_integers_are_404_and_negative_offsets_500() {
+fn bad_query_integers_are_404_and_negative_offsets_422() {
     let server = Server::start();
     assert_eq!(server.get("/subjects?limit=abc").code(), 404);
     assert_eq!(server.get("/subjects?limit=1.0").code(), 404);
-    assert_eq!(server.get("/subjects?offset=-1").code(), 500);
+    let negative = server.get("/subjects?offset=-1");
+    assert_eq!((negative.status, negative.code()), (422, 422));
     assert_eq!(server.get("/subjects?offset=5").body, json!([]));
 }
 

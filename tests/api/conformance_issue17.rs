@@ -1,0 +1,231 @@
+//! Answers where treaty used to differ from Confluent 7.9, each checked
+//! against 7.9's source (cited per test).
+
+use serde_json::json;
+
+use crate::server::Server;
+
+/// `KafkaSchemaRegistry.register` skips `maybePopulateFromPrevious` in
+/// IMPORT mode, so it answers `new Schema(subject, id)`: the id alone. A
+/// repeated import of the same id and version is found by
+/// `registerOrForward`'s look-up, which answers the stored version whole.
+#[test]
+fn import_with_explicit_id_and_version_answers_the_id_alone() {
+    let server = Server::start();
+    assert_eq!(server.put("/mode", r#"{"mode":"IMPORT"}"#).status, 200);
+    let body = json!({"schema": "\"string\"", "id": 7, "version": 2}).to_string();
+    let first = server.post("/subjects/s/versions", &body);
+    assert_eq!((first.status, first.body), (200, json!({"id": 7})));
+    let without_version = json!({"schema": "\"int\"", "id": 8}).to_string();
+    let second = server.post("/subjects/t/versions", &without_version);
+    assert_eq!((second.status, second.body), (200, json!({"id": 8})));
+    let again = server.post("/subjects/s/versions", &body);
+    assert_eq!(again.status, 200, "{:?}", again.body);
+    assert_eq!(again.body["id"], 7);
+    assert_eq!(again.body["version"], 2);
+    assert_eq!(again.body["schema"], "\"string\"");
+}
+
+/// `ModeResource.updateMode` returns its `ModeUpdateRequest`, which
+/// ignores unknown properties: the answer holds the mode as sent, nothing
+/// else of the body.
+#[test]
+fn put_mode_answers_the_mode_alone_without_unknown_fields() {
+    let server = Server::start();
+    let body = r#"{"mode":"readonly","extra":1,"nested":{"a":true}}"#;
+    let global = server.put("/mode", body);
+    assert_eq!(
+        (global.status, global.body),
+        (200, json!({"mode": "readonly"}))
+    );
+    let subject = server.put("/mode/s", r#"{"mode":"IMPORT","force":true}"#);
+    assert_eq!(
+        (subject.status, subject.body),
+        (200, json!({"mode": "IMPORT"}))
+    );
+    assert_eq!(server.get("/mode").body, json!({"mode": "READONLY"}));
+}
+
+/// `RootResource.post` takes a `@Valid Map<String, String>` (not
+/// `@NotNull`): no body and scalar values answer `{}`, while what Jackson
+/// cannot read into that map is a 400 with its message.
+#[test]
+fn post_root_refuses_what_jackson_cannot_read_as_a_string_map() {
+    let server = Server::start();
+    for fine in ["", "null", r#"{"a":"b","n":1,"t":true,"z":null}"#] {
+        let reply = server.post("/", fine);
+        assert_eq!((reply.status, reply.body), (200, json!({})), "{fine}");
+    }
+    for bad in [
+        r#"{"a":"#,
+        "nonsense",
+        "[1]",
+        r#"{"a":{"b":1}}"#,
+        r#"{"a":[1]}"#,
+    ] {
+        let reply = server.post("/", bad);
+        assert_eq!(
+            (reply.status, reply.code()),
+            (400, 400),
+            "{bad}: {:?}",
+            reply.body
+        );
+        assert!(!reply.message().is_empty(), "{bad}");
+    }
+    let array = server.post("/", "[1]");
+    assert_eq!(
+        array.message(),
+        "Cannot deserialize value of type `java.util.HashMap<java.lang.String,java.lang.String>` from Array value (token `JsonToken.START_ARRAY`)"
+    );
+    let nested = server.post("/", r#"{"a":{"b":1}}"#);
+    assert_eq!(
+        nested.message(),
+        "Cannot deserialize value of type `java.lang.String` from Object value (token `JsonToken.START_OBJECT`)"
+    );
+}
+
+/// `ConfigResource.deleteSubjectConfig` answers 40401 when the subject has
+/// no config of its own before `deleteSubjectConfig` checks the mode; a
+/// subject that has one is refused by the read-only mode.
+#[test]
+fn delete_subject_config_under_readonly_checks_the_config_exists_first() {
+    let server = Server::start();
+    assert_eq!(
+        server
+            .put("/config/kept", r#"{"compatibility":"NONE"}"#)
+            .status,
+        200
+    );
+    server.put("/mode", r#"{"mode":"READONLY"}"#);
+    let missing = server.delete("/config/unknown");
+    assert_eq!(
+        (missing.status, missing.code()),
+        (404, 40401),
+        "{:?}",
+        missing.body
+    );
+    let kept = server.delete("/config/kept");
+    assert_eq!((kept.status, kept.code()), (422, 42205), "{:?}", kept.body);
+    assert_eq!(
+        server.get("/config/kept").body["compatibilityLevel"],
+        "NONE"
+    );
+}
+
+/// `InMemoryCache.mode(subject, true, …)` (7.9) looks at the subject, then
+/// its context's mode (the default context's is the global one), then the
+/// `:.__GLOBAL:` context, then the default.
+#[test]
+fn subject_mode_with_default_to_global_falls_back_to_its_context_first() {
+    let server = Server::start();
+    assert_eq!(
+        server.put("/mode/:.ctx:", r#"{"mode":"IMPORT"}"#).status,
+        200
+    );
+    assert_eq!(server.put("/mode", r#"{"mode":"READONLY"}"#).status, 200);
+    let in_context = server.get("/mode/:.ctx:s?defaultToGlobal=true");
+    assert_eq!(in_context.body, json!({"mode": "IMPORT"}));
+    let via_context_url = server.get("/contexts/.ctx/mode/s?defaultToGlobal=true");
+    assert_eq!(via_context_url.body, json!({"mode": "IMPORT"}));
+    let default_context = server.get("/mode/s?defaultToGlobal=true");
+    assert_eq!(default_context.body, json!({"mode": "READONLY"}));
+    let other_context = server.get("/mode/:.other:s?defaultToGlobal=true");
+    assert_eq!(other_context.body, json!({"mode": "READWRITE"}));
+    let unset = server.get("/mode/:.ctx:s");
+    assert_eq!(unset.code(), 40409, "{:?}", unset.body);
+}
+
+/// 7.9 lists an id's subject-versions from `InMemoryCache`'s
+/// `ConcurrentHashMap` of subject to version (`listVersionsForId`), so
+/// they come in that map's order: by the bin of the subject's Java
+/// `hashCode` in a 16-bin table (users-value and payments-value land in
+/// bin 0, alpha in 7, orders-value in 14), then by arrival within a bin.
+/// A soft delete rewrites a present key and keeps its place.
+#[test]
+fn id_subjects_and_versions_come_in_confluents_hash_map_order() {
+    let server = Server::start();
+    let schema = r#"{"type":"record","name":"R","fields":[]}"#;
+    let mut id = 0;
+    for subject in ["users-value", "orders-value", "alpha", "payments-value"] {
+        id = server.register(subject, schema);
+    }
+    let expected = ["users-value", "payments-value", "alpha", "orders-value"];
+    let subjects = server.get(&format!("/schemas/ids/{id}/subjects"));
+    assert_eq!(subjects.body, json!(expected));
+    let versions = server.get(&format!("/schemas/ids/{id}/versions"));
+    let pairs: Vec<_> = expected
+        .iter()
+        .map(|s| json!({"subject": s, "version": 1}))
+        .collect();
+    assert_eq!(versions.body, json!(pairs));
+    assert_eq!(
+        server.delete("/subjects/users-value/versions/1").status,
+        200
+    );
+    let live = server.get(&format!("/schemas/ids/{id}/subjects"));
+    assert_eq!(live.body, json!(expected[1..]));
+    let all = server.get(&format!("/schemas/ids/{id}/subjects?deleted=true"));
+    assert_eq!(all.body, json!(expected));
+    let paged = server.get(&format!("/schemas/ids/{id}/subjects?offset=1&limit=2"));
+    assert_eq!(paged.body, json!(expected[2..]));
+}
+
+/// `ProtobufSchema.toProtoFile(String)` (7.9) parses the text first and
+/// only then tries base64 of a `FileDescriptorProto`; when both fail it
+/// throws "Could not parse Protobuf - " with the text parser's message,
+/// which `register` answers with 42201.
+#[test]
+fn base64_that_is_no_file_descriptor_proto_is_an_invalid_schema() {
+    let server = Server::start();
+    // base64 of b"\x0f\xff\xff garbage": wire type 7 is no protocol message.
+    let body = json!({"schemaType": "PROTOBUF", "schema": "D///IGdhcmJhZ2U="}).to_string();
+    let reply = server.post("/subjects/p/versions", &body);
+    assert_eq!(
+        (reply.status, reply.code()),
+        (422, 42201),
+        "{:?}",
+        reply.body
+    );
+    assert!(
+        reply.message().contains("Could not parse Protobuf - "),
+        "{}",
+        reply.message()
+    );
+    assert_eq!(server.get("/subjects").body, json!([]));
+}
+
+/// Where 7.9 answers a bare 500 (a negative `offset`, the raw schema of an
+/// unknown id, `PUT /mode` without a mode), treaty answers the 4xx of the
+/// nearest case with a JSON error (COMPATIBILITY.md lists them).
+#[test]
+fn confluents_bare_500s_are_answered_with_a_4xx_json_error() {
+    let server = Server::start();
+    let id = server.register("s", "\"string\"");
+    for path in [
+        "/subjects?offset=-1".to_owned(),
+        "/subjects/s/versions?offset=-2".to_owned(),
+        format!("/schemas/ids/{id}/subjects?offset=-1"),
+        "/schemas?offset=-1".to_owned(),
+    ] {
+        let reply = server.get(&path);
+        assert_eq!(
+            (reply.status, reply.code()),
+            (422, 422),
+            "{path}: {:?}",
+            reply.body
+        );
+        assert!(reply.message().contains("offset"), "{path}");
+    }
+    let raw = server.get("/schemas/ids/999/schema");
+    assert_eq!(
+        (raw.status, raw.code(), raw.message()),
+        (404, 40403, "Schema 999 not found")
+    );
+    for body in ["{}", r#"{"mode":null}"#, r#"{"other":"READONLY"}"#] {
+        for path in ["/mode", "/mode/s"] {
+            let reply = server.put(path, body);
+            assert_eq!((reply.status, reply.code()), (422, 42204), "{path} {body}");
+        }
+    }
+    assert_eq!(server.get("/mode").body, json!({"mode": "READWRITE"}));
+}
