@@ -9,6 +9,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod cluster;
 pub mod kafka;
 pub mod log;
 pub mod records;

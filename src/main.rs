@@ -19,7 +19,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Run the registry server.
-    Serve(serve::ServeArgs),
+    Serve(Box<serve::ServeArgs>),
     /// Print the argon2 `password_hash` of a password read from stdin.
     HashPassword,
     /// Print the `token_sha256` of a bearer token read from stdin.
@@ -36,7 +36,7 @@ fn main() -> ExitCode {
         .init();
     let cli = Cli::parse();
     let outcome = match cli.command {
-        Command::Serve(args) => serve::run(args),
+        Command::Serve(args) => serve::run(*args),
         Command::HashPassword => treaty::auth::print_password_hash(),
         Command::HashToken => treaty::auth::print_token_hash(),
     };

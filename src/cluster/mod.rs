@@ -1,0 +1,93 @@
+//! Cluster mode: several treaty nodes on one Kafka `_schemas` topic. The
+//! topic is the source of truth; each node's store is its materialised
+//! view, at the offsets the records have on the topic. Every node reads
+//! the topic ([`follow`]); one writes it, through a writer fenced by the
+//! broker ([`crate::kafka::Writer`]).
+
+mod follow;
+pub mod http;
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+use tokio::sync::watch;
+
+use crate::kafka::{Error, KafkaConfig, Writer};
+use crate::log::KafkaLog;
+use crate::records::Record;
+use crate::registry::Registry;
+use crate::store::Store;
+
+/// This node's part in the cluster.
+pub struct Node {
+    /// The URL other nodes reach this one at.
+    pub advertised_url: String,
+    config: KafkaConfig,
+    store: Arc<Store>,
+    registry: Arc<Registry>,
+    log: Arc<KafkaLog>,
+    /// The offset after the last record the reader has applied.
+    read_to: watch::Sender<i64>,
+    caught_up: AtomicBool,
+    caught_up_signal: tokio::sync::Notify,
+}
+
+impl Node {
+    pub fn new(
+        advertised_url: String,
+        config: KafkaConfig,
+        store: Arc<Store>,
+        registry: Arc<Registry>,
+        log: Arc<KafkaLog>,
+    ) -> Arc<Self> {
+        Arc::new(Self {
+            advertised_url,
+            config,
+            store,
+            registry,
+            log,
+            read_to: watch::Sender::new(0),
+            caught_up: AtomicBool::new(false),
+            caught_up_signal: tokio::sync::Notify::new(),
+        })
+    }
+
+    /// Starts reading the topic and waits until this node has read it to
+    /// its end once: only then does it serve.
+    pub async fn start(self: &Arc<Self>) -> Result<(), Error> {
+        crate::kafka::ensure_topic(&self.config).await?;
+        let reading = Arc::clone(self);
+        let caught_up = self.caught_up_signal.notified();
+        tokio::spawn(async move { follow::run(&reading).await });
+        if !self.caught_up.load(Ordering::SeqCst) {
+            caught_up.await;
+        }
+        tracing::info!(applied = ?self.registry.applied(), "caught up with the schemas topic");
+        Ok(())
+    }
+
+    fn mark_caught_up(&self) {
+        if !self.caught_up.swap(true, Ordering::SeqCst) {
+            self.caught_up_signal.notify_waiters();
+        }
+    }
+
+    /// Takes over writing: starting the writer fences every earlier one;
+    /// then its own NOOP marks the end of everything they committed, and
+    /// writes are allowed once the reader has applied the log up to it, so
+    /// no id they handed out is handed out again.
+    pub async fn become_writer(&self) -> Result<(), Error> {
+        let writer = Arc::new(Writer::start(&self.config).await?);
+        let marker = writer.append(&[Record::Noop]).await?[0];
+        let mut read_to = self.read_to.subscribe();
+        // The reader only stops with the node.
+        let _ = read_to.wait_for(|next| *next > marker).await;
+        self.log.set_writer(Some(writer));
+        tracing::info!(marker, "this node writes the schemas topic");
+        Ok(())
+    }
+
+    pub fn is_writer(&self) -> bool {
+        self.log.writer().is_some()
+    }
+}
