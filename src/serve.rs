@@ -149,7 +149,14 @@ pub fn run(args: ServeArgs) -> Result<(), Box<dyn std::error::Error>> {
                     log,
                 );
                 node.start().await?;
-                node.become_writer().await?;
+                let electing = Arc::clone(&node);
+                tokio::spawn(async move {
+                    if let Err(error) = crate::cluster::elect::run(electing).await {
+                        tracing::error!(
+                            "this node cannot take part in the writer election: {error}"
+                        );
+                    }
+                });
                 announce(address, &args.data_dir, loaded_in);
                 serve_http(listener, tls, ClusterApi::new(app, node)).await?
             }

@@ -33,7 +33,15 @@ async fn read(node: &Node) -> Result<(), Box<dyn std::error::Error + Send + Sync
     let mut batch: Vec<(Position, Record)> = Vec::new();
     loop {
         let caught_up = match reader.next().await? {
-            ReadEvent::Record { offset, record, .. } => {
+            ReadEvent::Record {
+                offset,
+                record,
+                writer,
+                ..
+            } => {
+                if let Some(url) = writer {
+                    node.heard_from_writer(url);
+                }
                 batch.push((offset as Position, record));
                 false
             }

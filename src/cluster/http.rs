@@ -31,7 +31,7 @@ impl ClusterApi {
         let body = json!({
             "node": self.node.advertised_url,
             "role": if writer { "writer" } else { "follower" },
-            "writer": writer.then_some(&self.node.advertised_url),
+            "writer": self.node.writer_url(),
             "appliedOffset": self.node.registry.applied(),
         });
         crate::api::json_response(&body)

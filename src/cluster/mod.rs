@@ -4,17 +4,17 @@
 //! the topic ([`follow`]); one writes it, through a writer fenced by the
 //! broker ([`crate::kafka::Writer`]).
 
+pub mod elect;
 mod follow;
 pub mod http;
 
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 
 use tokio::sync::watch;
 
 use crate::kafka::{Error, KafkaConfig, Writer};
 use crate::log::KafkaLog;
-use crate::records::Record;
 use crate::registry::Registry;
 use crate::store::Store;
 
@@ -30,6 +30,8 @@ pub struct Node {
     read_to: watch::Sender<i64>,
     caught_up: AtomicBool,
     caught_up_signal: tokio::sync::Notify,
+    /// The URL the latest writer's marker named.
+    writer_url: RwLock<Option<String>>,
 }
 
 impl Node {
@@ -49,6 +51,7 @@ impl Node {
             read_to: watch::Sender::new(0),
             caught_up: AtomicBool::new(false),
             caught_up_signal: tokio::sync::Notify::new(),
+            writer_url: RwLock::new(None),
         })
     }
 
@@ -78,7 +81,7 @@ impl Node {
     /// no id they handed out is handed out again.
     pub async fn become_writer(&self) -> Result<(), Error> {
         let writer = Arc::new(Writer::start(&self.config).await?);
-        let marker = writer.append(&[Record::Noop]).await?[0];
+        let marker = writer.mark(&self.advertised_url).await?;
         let mut read_to = self.read_to.subscribe();
         // The reader only stops with the node.
         let _ = read_to.wait_for(|next| *next > marker).await;
@@ -89,5 +92,27 @@ impl Node {
 
     pub fn is_writer(&self) -> bool {
         self.log.writer().is_some()
+    }
+
+    fn stop_writing(&self) {
+        if self.is_writer() {
+            tracing::info!("no longer elected: this node stops writing");
+        }
+        self.log.set_writer(None);
+    }
+
+    /// The URL of the node that writes, as far as this one knows.
+    pub fn writer_url(&self) -> Option<String> {
+        if self.is_writer() {
+            return Some(self.advertised_url.clone());
+        }
+        self.writer_url
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    fn heard_from_writer(&self, url: String) {
+        *self.writer_url.write().unwrap_or_else(|p| p.into_inner()) = Some(url);
     }
 }

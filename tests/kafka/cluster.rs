@@ -2,6 +2,8 @@
 //! source of truth, and each node's store a view of it that resumes where
 //! it stopped.
 
+use std::time::{Duration, Instant};
+
 use serde_json::{json, Value};
 
 use crate::broker::Tansu;
@@ -22,11 +24,31 @@ fn view(node: &Node, subjects: &[&str]) -> Vec<Value> {
         .collect()
 }
 
+/// The node every one of `nodes` names as the writer, once all agree and
+/// it says so itself; panics after `within`.
+fn agreed_writer<'n>(nodes: &[&'n Node], within: Duration) -> &'n Node {
+    let deadline = Instant::now() + within;
+    loop {
+        let statuses: Vec<Value> = nodes.iter().map(|n| n.get("/v1/cluster")).collect();
+        let writer = &statuses[0]["writer"];
+        let agreed = statuses.iter().all(|s| &s["writer"] == writer);
+        let found = statuses
+            .iter()
+            .position(|s| s["role"] == "writer" && &s["node"] == writer);
+        if let (true, Some(index)) = (agreed, found) {
+            return nodes[index];
+        }
+        assert!(Instant::now() < deadline, "no agreed writer: {statuses:?}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
 #[test]
 fn a_node_with_an_empty_store_serves_what_another_registered() {
     let Some(broker) = Tansu::start() else { return };
     let dirs = tempfile::tempdir().unwrap();
     let first = Node::start(&broker, &dirs.path().join("a"));
+    agreed_writer(&[&first], Duration::from_secs(30));
     let orders = first.register("orders-value", "Order");
     let users = first.register("users-value", "User");
     let fields =
@@ -40,8 +62,8 @@ fn a_node_with_an_empty_store_serves_what_another_registered() {
     let second = Node::start(&broker, &dirs.path().join("b"));
     assert_eq!(view(&second, &subjects), written);
     assert_eq!(second.get("/schemas/ids/2"), first.get("/schemas/ids/2"));
-    // The newest node writes; its ids continue the topic's.
-    assert_eq!(second.register("payments-value", "Payment"), 4);
+    let writer = agreed_writer(&[&first, &second], Duration::from_secs(30));
+    assert_eq!(writer.register("payments-value", "Payment"), 4);
 }
 
 #[test]
@@ -50,6 +72,7 @@ fn a_restarted_node_resumes_from_the_offset_it_stored() {
     let dirs = tempfile::tempdir().unwrap();
     let dir = dirs.path().join("a");
     let node = Node::start(&broker, &dir);
+    agreed_writer(&[&node], Duration::from_secs(30));
     for n in 0..3 {
         node.register(&format!("s{n}-value"), &format!("R{n}"));
     }
@@ -61,9 +84,80 @@ fn a_restarted_node_resumes_from_the_offset_it_stored() {
     let from = format!("reading the schemas topic from={}", applied + 1);
     assert!(node.log().contains(&from), "{}", node.log());
     assert_eq!(node.get("/subjects/s2-value/versions/1")["id"], 3);
+    // The killed node's group membership lapses, then this one is elected.
+    agreed_writer(&[&node], Duration::from_secs(30));
     assert_eq!(node.register("s3-value", "R3"), 4);
     let status = node.get("/v1/cluster");
     assert_eq!(status["role"], "writer");
     assert_eq!(status["writer"], status["node"]);
     assert!(status["appliedOffset"].as_i64().unwrap() > applied);
+}
+
+/// Three nodes elect one writer; every node's view equals the writer's;
+/// when the writer is killed another takes writes, with no acknowledged
+/// registration lost and no id naming two schemas.
+#[test]
+fn the_writer_fails_over_without_losing_registrations() {
+    let Some(broker) = Tansu::start() else { return };
+    let dirs = tempfile::tempdir().unwrap();
+    let mut nodes: Vec<Option<Node>> = ["a", "b", "c"]
+        .iter()
+        .map(|name| Some(Node::start(&broker, &dirs.path().join(name))))
+        .collect();
+    let live = |nodes: &[Option<Node>]| -> Vec<usize> {
+        (0..nodes.len()).filter(|i| nodes[*i].is_some()).collect()
+    };
+    let writer_index = |nodes: &[Option<Node>]| -> usize {
+        let refs: Vec<&Node> = nodes.iter().flatten().collect();
+        let writer = agreed_writer(&refs, Duration::from_secs(30));
+        live(nodes)
+            .into_iter()
+            .find(|i| std::ptr::eq(nodes[*i].as_ref().unwrap(), writer))
+            .unwrap()
+    };
+    let mut acknowledged = Vec::new();
+    let first = writer_index(&nodes);
+    for n in 0..5 {
+        let subject = format!("before-{n}");
+        let id = nodes[first]
+            .as_ref()
+            .unwrap()
+            .register(&subject, &format!("B{n}"));
+        acknowledged.push((subject, id));
+    }
+
+    let killed_at = Instant::now();
+    nodes[first].take().unwrap().kill();
+    let second = writer_index(&nodes);
+    let writer = nodes[second].as_ref().unwrap();
+    let id = writer.register("after-0", "A0");
+    let failover = killed_at.elapsed();
+    println!("failover: writer killed, next registration acknowledged after {failover:?}");
+    acknowledged.push(("after-0".to_owned(), id));
+    for n in 1..5 {
+        let subject = format!("after-{n}");
+        acknowledged.push((subject.clone(), writer.register(&subject, &format!("A{n}"))));
+    }
+
+    let ids: Vec<i64> = acknowledged.iter().map(|(_, id)| *id).collect();
+    assert_eq!(
+        ids,
+        (1..=10).collect::<Vec<_>>(),
+        "one id sequence, none reused"
+    );
+    // Every live node's view catches up with the writer's.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let subjects: Vec<&str> = acknowledged.iter().map(|(s, _)| s.as_str()).collect();
+    for index in live(&nodes) {
+        let node = nodes[index].as_ref().unwrap();
+        while node.get("/subjects").as_array().unwrap().len() < subjects.len() {
+            assert!(Instant::now() < deadline, "{index} did not catch up");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        for (subject, id) in &acknowledged {
+            let latest = node.get(&format!("/subjects/{subject}/versions/latest"));
+            assert_eq!(&latest["id"], id, "node {index}, {subject}");
+        }
+        assert_eq!(view(node, &subjects), view(writer, &subjects));
+    }
 }

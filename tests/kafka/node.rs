@@ -24,6 +24,9 @@ impl Node {
             .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
             .arg(data_dir)
             .args(["--kafka-bootstrap", &broker.bootstrap])
+            // tansu lets a group member's session be shorter than Kafka's
+            // 6 s least: failovers are quicker.
+            .args(["--kafka-config", "session.timeout.ms=2000"])
             .env("TREATY_LOG", "info")
             .env("NO_COLOR", "1")
             .stdout(Stdio::piped())
