@@ -1,5 +1,6 @@
 //! The HTTP side of a cluster node: `GET /v1/cluster` says who this node
-//! is and which node writes; everything else goes to the registry's API.
+//! is and which node writes; a follower forwards writes to the writer
+//! ([`super::forward`]); everything else goes to the registry's API.
 
 use std::convert::Infallible;
 use std::future::Future;
@@ -12,7 +13,7 @@ use axum::http::Method;
 use axum::response::Response;
 use serde_json::json;
 
-use super::Node;
+use super::{forward, Node};
 use crate::api::Api;
 
 #[derive(Clone)]
@@ -51,6 +52,21 @@ impl tower::Service<Request> for ClusterApi {
         if request.method() == Method::GET && request.uri().path() == "/v1/cluster" {
             let status = self.status();
             return Box::pin(async move { Ok(status) });
+        }
+        if !self.node.is_writer()
+            && !forward::answered_locally(request.method(), request.uri().path())
+        {
+            // A stale marker of its own must not send a node to itself.
+            let writer = self
+                .node
+                .writer_url()
+                .filter(|url| *url != self.node.advertised_url);
+            return Box::pin(async move {
+                Ok(match writer {
+                    Some(writer) => forward::forward(request, &writer).await,
+                    None => forward::no_writer(),
+                })
+            });
         }
         self.api.call(request)
     }

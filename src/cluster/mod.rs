@@ -6,6 +6,7 @@
 
 pub mod elect;
 mod follow;
+mod forward;
 pub mod http;
 
 use std::sync::atomic::{AtomicBool, Ordering};

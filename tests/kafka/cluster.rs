@@ -161,3 +161,44 @@ fn the_writer_fails_over_without_losing_registrations() {
         assert_eq!(view(node, &subjects), view(writer, &subjects));
     }
 }
+
+/// Followers forward writes to the writer: registrations sent to each of
+/// three nodes get one id sequence, and every node serves the same view.
+#[test]
+fn writes_sent_to_any_node_share_one_id_sequence() {
+    let Some(broker) = Tansu::start() else { return };
+    let dirs = tempfile::tempdir().unwrap();
+    let nodes: Vec<Node> = ["a", "b", "c"]
+        .iter()
+        .map(|name| Node::start(&broker, &dirs.path().join(name)))
+        .collect();
+    let refs: Vec<&Node> = nodes.iter().collect();
+    agreed_writer(&refs, Duration::from_secs(30));
+    let mut subjects = Vec::new();
+    for n in 0..6 {
+        let subject = format!("s{n}-value");
+        let id = nodes[n % 3].register(&subject, &format!("R{n}"));
+        assert_eq!(id, n as i64 + 1, "{subject} via node {}", n % 3);
+        subjects.push(subject);
+    }
+    let subjects: Vec<&str> = subjects.iter().map(String::as_str).collect();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    for node in &nodes {
+        while node.get("/subjects").as_array().unwrap().len() < subjects.len() {
+            assert!(Instant::now() < deadline, "a node did not catch up");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+    let expected = view(&nodes[0], &subjects);
+    for node in &nodes[1..] {
+        assert_eq!(view(node, &subjects), expected);
+    }
+    // Every node answers a lookup (followers from their own view).
+    let schema =
+        json!({"type": "record", "name": "R0", "fields": [{"name": "f", "type": "string"}]});
+    let lookup = json!({"schema": schema.to_string()});
+    for node in &nodes {
+        let (status, found) = node.request("POST", "/subjects/s0-value", Some(lookup.clone()));
+        assert_eq!((status, &found["id"]), (200, &json!(1)), "{found}");
+    }
+}
