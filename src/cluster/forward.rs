@@ -48,8 +48,14 @@ pub async fn forward(request: Request, writer: &str) -> Response {
 
 /// Confluent's 50004: no writer to forward to.
 pub fn no_writer() -> Response {
-    let message = "Error while forwarding the request to the leader: the leader is not known";
-    ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, 50004, message).into_response()
+    // Confluent's message for a registration; its other writes word it
+    // each their own way.
+    ApiError::new(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        50004,
+        "Leader not known.",
+    )
+    .into_response()
 }
 
 fn failed(writer: &str, error: &dyn std::fmt::Display) -> Response {
