@@ -62,6 +62,14 @@ struct ClusterArgs {
     /// The URL other nodes reach this one at (default: http://<listen address>).
     #[arg(long, env = "TREATY_ADVERTISED_URL")]
     advertised_url: Option<String>,
+    /// Never write the topic: a read replica (beside a running Confluent,
+    /// for one).
+    #[arg(long, requires = "kafka_bootstrap")]
+    follower_only: bool,
+    /// With `--follower-only`: forward writes to this URL (the Confluent
+    /// leader, say) instead of to the treaty node that writes.
+    #[arg(long, requires = "follower_only")]
+    forward_writes_to: Option<String>,
 }
 
 /// Loading a large store builds hundreds of megabytes of index in a few
@@ -143,20 +151,23 @@ pub fn run(args: ServeArgs) -> Result<(), Box<dyn std::error::Error>> {
                 let advertised = advertised.unwrap_or_else(|| format!("http://{address}"));
                 let node = Node::new(
                     advertised,
+                    args.cluster.forward_writes_to.clone(),
                     config,
                     Arc::clone(&store),
                     Arc::clone(&registry),
                     log,
                 );
                 node.start().await?;
-                let electing = Arc::clone(&node);
-                tokio::spawn(async move {
-                    if let Err(error) = crate::cluster::elect::run(electing).await {
-                        tracing::error!(
-                            "this node cannot take part in the writer election: {error}"
-                        );
-                    }
-                });
+                if !args.cluster.follower_only {
+                    let electing = Arc::clone(&node);
+                    tokio::spawn(async move {
+                        if let Err(error) = crate::cluster::elect::run(electing).await {
+                            tracing::error!(
+                                "this node cannot take part in the writer election: {error}"
+                            );
+                        }
+                    });
+                }
                 announce(address, &args.data_dir, loaded_in);
                 serve_http(listener, tls, ClusterApi::new(app, node)).await?
             }

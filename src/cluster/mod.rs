@@ -33,11 +33,16 @@ pub struct Node {
     caught_up_signal: tokio::sync::Notify,
     /// The URL the latest writer's marker named.
     writer_url: RwLock<Option<String>>,
+    /// Where writes go whatever the markers say (`--forward-writes-to`).
+    forward_to: Option<String>,
 }
 
 impl Node {
+    /// `forward_to`: where writes go whatever the markers say
+    /// (`--forward-writes-to`).
     pub fn new(
         advertised_url: String,
+        forward_to: Option<String>,
         config: KafkaConfig,
         store: Arc<Store>,
         registry: Arc<Registry>,
@@ -53,6 +58,7 @@ impl Node {
             caught_up: AtomicBool::new(false),
             caught_up_signal: tokio::sync::Notify::new(),
             writer_url: RwLock::new(None),
+            forward_to,
         })
     }
 
@@ -106,6 +112,9 @@ impl Node {
     pub fn writer_url(&self) -> Option<String> {
         if self.is_writer() {
             return Some(self.advertised_url.clone());
+        }
+        if let Some(url) = &self.forward_to {
+            return Some(url.clone());
         }
         self.writer_url
             .read()

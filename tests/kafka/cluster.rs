@@ -202,3 +202,37 @@ fn writes_sent_to_any_node_share_one_id_sequence() {
         assert_eq!((status, &found["id"]), (200, &json!(1)), "{found}");
     }
 }
+
+/// A `--follower-only` node never writes: alone it knows no writer
+/// (Confluent's 50004); with `--forward-writes-to` its writes go there.
+#[test]
+fn a_follower_only_node_forwards_writes_where_it_is_told() {
+    let Some(broker) = Tansu::start() else { return };
+    let dirs = tempfile::tempdir().unwrap();
+    let replica = Node::start_with(&broker, &dirs.path().join("r"), &["--follower-only"]);
+    let schema =
+        json!({"type": "record", "name": "R", "fields": [{"name": "f", "type": "string"}]});
+    let body = json!({"schema": schema.to_string()});
+    let (status, refused) = replica.request("POST", "/subjects/s-value/versions", Some(body));
+    assert_eq!(
+        (status, &refused["error_code"]),
+        (500, &json!(50004)),
+        "{refused}"
+    );
+    assert_eq!(replica.get("/v1/cluster")["role"], "follower");
+
+    let writer = Node::start(&broker, &dirs.path().join("w"));
+    agreed_writer(&[&writer], Duration::from_secs(30));
+    let flags = [
+        "--follower-only",
+        "--forward-writes-to",
+        writer.base.as_str(),
+    ];
+    let forwarding = Node::start_with(&broker, &dirs.path().join("f"), &flags);
+    assert_eq!(
+        forwarding.get("/v1/cluster")["writer"],
+        writer.base.as_str()
+    );
+    assert_eq!(forwarding.register("s-value", "R"), 1);
+    assert_eq!(writer.get("/subjects/s-value/versions/1")["id"], 1);
+}

@@ -18,6 +18,11 @@ pub struct Node {
 impl Node {
     /// Starts a node on `broker`'s schemas topic; returns once it serves.
     pub fn start(broker: &Tansu, data_dir: &Path) -> Self {
+        Self::start_with(broker, data_dir, &[])
+    }
+
+    /// Starts a node with `extra` flags.
+    pub fn start_with(broker: &Tansu, data_dir: &Path, extra: &[&str]) -> Self {
         let log = data_dir.with_extension("log");
         let stderr = std::fs::File::create(&log).unwrap();
         let mut child = Command::new(env!("CARGO_BIN_EXE_treaty"))
@@ -27,6 +32,7 @@ impl Node {
             // tansu lets a group member's session be shorter than Kafka's
             // 6 s least: failovers are quicker.
             .args(["--kafka-config", "session.timeout.ms=2000"])
+            .args(extra)
             .env("TREATY_LOG", "info")
             .env("NO_COLOR", "1")
             .stdout(Stdio::piped())
