@@ -11,6 +11,7 @@
 pub mod api;
 pub mod auth;
 pub mod backup;
+pub mod cluster;
 pub mod config_file;
 pub mod kafka;
 pub mod log;

@@ -21,7 +21,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Run the registry server.
-    Serve(serve::ServeArgs),
+    Serve(Box<serve::ServeArgs>),
     /// Print the argon2 `password_hash` of a password read from stdin.
     HashPassword,
     /// Print the `token_sha256` of a bearer token read from stdin.
@@ -68,7 +68,7 @@ fn main() -> ExitCode {
         Command::Check(args) => return exit_code(cli::check::run(args)),
         Command::Breaking(args) => return exit_code(cli::breaking::run(args)),
         Command::Diff(args) => return exit_code(cli::diff::run(args)),
-        Command::Serve(args) => serve::run(args),
+        Command::Serve(args) => serve::run(*args),
         Command::HashPassword => treaty::auth::print_password_hash(),
         Command::HashToken => treaty::auth::print_token_hash(),
         Command::Export(args) => treaty::backup::export(&args.data_dir, &args.file)

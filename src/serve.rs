@@ -8,7 +8,10 @@ use std::sync::Arc;
 use axum::ServiceExt as _;
 use clap::Args;
 
-use crate::log::LocalLog;
+use crate::cluster::http::ClusterApi;
+use crate::cluster::Node;
+use crate::kafka::KafkaConfig;
+use crate::log::{KafkaLog, LocalLog, Log};
 use crate::registry::Registry;
 use crate::store::Store;
 
@@ -48,6 +51,34 @@ pub struct ServeArgs {
     /// environment variables, override it; unknown keys are an error.
     #[arg(long, env = "TREATY_CONFIG")]
     pub config: Option<PathBuf>,
+    #[command(flatten)]
+    cluster: ClusterArgs,
+}
+
+/// Cluster mode: without `--kafka-bootstrap` treaty runs on its own.
+#[derive(Args, Debug)]
+struct ClusterArgs {
+    /// Kafka bootstrap servers (HOST:PORT[,...]): the registry lives on the
+    /// schemas topic there, shared with every other node.
+    #[arg(long, env = "TREATY_KAFKA_BOOTSTRAP")]
+    kafka_bootstrap: Option<String>,
+    /// The schemas topic (Confluent's `kafkastore.topic`).
+    #[arg(long, default_value = crate::kafka::config::DEFAULT_TOPIC)]
+    kafka_topic: String,
+    /// A librdkafka client setting, KEY=VALUE (TLS, SASL, timeouts); repeatable.
+    #[arg(long = "kafka-config")]
+    kafka_config: Vec<String>,
+    /// The URL other nodes reach this one at (default: http://<listen address>).
+    #[arg(long, env = "TREATY_ADVERTISED_URL")]
+    advertised_url: Option<String>,
+    /// Never write the topic: a read replica (beside a running Confluent,
+    /// for one).
+    #[arg(long, requires = "kafka_bootstrap")]
+    follower_only: bool,
+    /// With `--follower-only`: forward writes to this URL (the Confluent
+    /// leader, say) instead of to the treaty node that writes.
+    #[arg(long, requires = "follower_only")]
+    forward_writes_to: Option<String>,
 }
 
 /// Loading a large store builds hundreds of megabytes of index in a few
@@ -86,7 +117,21 @@ pub fn run(args: ServeArgs) -> Result<(), Box<dyn std::error::Error>> {
     let store = Store::open(&args.data_dir)
         .map_err(|e| format!("cannot open data dir {}: {e}", args.data_dir.display()))?;
     let store = Arc::new(store);
-    let log = Arc::new(LocalLog::new(Arc::clone(&store))?);
+    let kafka = match &args.cluster.kafka_bootstrap {
+        Some(bootstrap) => Some((
+            KafkaConfig::new(
+                bootstrap,
+                Some(&args.cluster.kafka_topic),
+                &args.cluster.kafka_config,
+            )?,
+            Arc::new(KafkaLog::new(Arc::clone(&store))),
+        )),
+        None => None,
+    };
+    let log: Arc<dyn Log> = match &kafka {
+        Some((_, log)) => Arc::clone(log) as Arc<dyn Log>,
+        None => Arc::new(LocalLog::new(Arc::clone(&store))?),
+    };
     let loading = std::time::Instant::now();
     let metrics = Arc::new(crate::metrics::Metrics::new());
     let counting = Arc::clone(&metrics);
@@ -109,21 +154,35 @@ pub fn run(args: ServeArgs) -> Result<(), Box<dyn std::error::Error>> {
             .map_err(|e| format!("cannot listen on {}: {e}", args.listen))?;
         let address = listener.local_addr()?;
         let loaded_in = loading.elapsed();
-        tracing::info!(%address, data_dir = %args.data_dir.display(), ?loaded_in, "treaty is serving");
-        // On stdout for scripts and tests that start treaty on port 0.
-        println!("treaty listening on {address}");
-        match tls {
+        match kafka {
             None => {
-                axum::serve(listener, app.into_make_service())
-                    .with_graceful_shutdown(shutdown_signal())
-                    .await?
+                announce(address, &args.data_dir, loaded_in);
+                serve_http(listener, tls, app).await?
             }
-            Some(config) => {
-                let listener = crate::tls::TlsListener::new(listener, config)?;
-                let app = app.into_make_service_with_connect_info::<crate::tls::Peer>();
-                axum::serve(listener, app)
-                    .with_graceful_shutdown(shutdown_signal())
-                    .await?
+            Some((config, log)) => {
+                let advertised = args.cluster.advertised_url.clone();
+                let advertised = advertised.unwrap_or_else(|| format!("http://{address}"));
+                let node = Node::new(
+                    advertised,
+                    args.cluster.forward_writes_to.clone(),
+                    config,
+                    Arc::clone(&store),
+                    Arc::clone(&registry),
+                    log,
+                );
+                node.start().await?;
+                if !args.cluster.follower_only {
+                    let electing = Arc::clone(&node);
+                    tokio::spawn(async move {
+                        if let Err(error) = crate::cluster::elect::run(electing).await {
+                            tracing::error!(
+                                "this node cannot take part in the writer election: {error}"
+                            );
+                        }
+                    });
+                }
+                announce(address, &args.data_dir, loaded_in);
+                serve_http(listener, tls, ClusterApi::new(app, node)).await?
             }
         }
         if let Err(error) = store.flush() {
@@ -132,6 +191,46 @@ pub fn run(args: ServeArgs) -> Result<(), Box<dyn std::error::Error>> {
         tracing::info!("treaty stopped");
         Ok(())
     })
+}
+
+fn announce(address: SocketAddr, data_dir: &std::path::Path, loaded_in: std::time::Duration) {
+    tracing::info!(%address, data_dir = %data_dir.display(), ?loaded_in, "treaty is serving");
+    // On stdout for scripts and tests that start treaty on port 0.
+    println!("treaty listening on {address}");
+}
+
+/// Serves `app` over HTTP, or HTTPS with `tls`, until SIGINT or SIGTERM.
+async fn serve_http<S>(
+    listener: tokio::net::TcpListener,
+    tls: Option<Arc<tokio_rustls::rustls::ServerConfig>>,
+    app: S,
+) -> Result<(), Box<dyn std::error::Error>>
+where
+    S: tower::Service<
+            axum::extract::Request,
+            Response = axum::response::Response,
+            Error = std::convert::Infallible,
+        > + Clone
+        + Send
+        + Sync
+        + 'static,
+    S::Future: Send,
+{
+    match tls {
+        None => {
+            axum::serve(listener, app.into_make_service())
+                .with_graceful_shutdown(shutdown_signal())
+                .await?
+        }
+        Some(config) => {
+            let listener = crate::tls::TlsListener::new(listener, config)?;
+            let app = app.into_make_service_with_connect_info::<crate::tls::Peer>();
+            axum::serve(listener, app)
+                .with_graceful_shutdown(shutdown_signal())
+                .await?
+        }
+    }
+    Ok(())
 }
 
 async fn shutdown_signal() {

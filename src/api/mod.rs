@@ -36,6 +36,7 @@ use axum::{Extension, Router};
 use tower::ServiceExt as _;
 
 pub use error::ApiError;
+pub use negotiate::json_response;
 
 use crate::auth::escape::Escaped;
 use crate::auth::{Access, Auth};

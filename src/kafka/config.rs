@@ -63,7 +63,7 @@ impl KafkaConfig {
     }
 
     /// The bootstrap servers and the given settings, for any client.
-    pub(super) fn client_config(&self) -> ClientConfig {
+    pub(crate) fn client_config(&self) -> ClientConfig {
         let mut config = ClientConfig::new();
         config.set("bootstrap.servers", &self.bootstrap_servers);
         for (key, value) in &self.settings {

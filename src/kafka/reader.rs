@@ -8,9 +8,10 @@
 
 use rdkafka::consumer::{Consumer, StreamConsumer};
 use rdkafka::error::KafkaError;
-use rdkafka::message::Message;
+use rdkafka::message::{Headers, Message};
 use rdkafka::{Offset, TopicPartitionList};
 
+use super::writer::WRITER_HEADER;
 use super::{Error, KafkaConfig, PARTITION};
 use crate::records::{Record, Skipped};
 
@@ -30,6 +31,8 @@ pub enum ReadEvent {
         offset: i64,
         key: Vec<u8>,
         record: Record,
+        /// The node URL a writer's marker names ([`super::Writer::mark`]).
+        writer: Option<String>,
     },
     /// A record treaty does not apply (already logged as a warning).
     Skipped { offset: i64, reason: String },
@@ -88,11 +91,16 @@ impl Reader {
             let offset = message.offset();
             self.next_offset = offset + 1;
             let key = message.key().unwrap_or_default().to_vec();
+            let writer = message.headers().and_then(|headers| {
+                let header = headers.iter().find(|h| h.key == WRITER_HEADER)?;
+                String::from_utf8(header.value?.to_vec()).ok()
+            });
             return Ok(match Record::from_topic(message.key(), message.payload()) {
                 Ok(record) => ReadEvent::Record {
                     offset,
                     key,
                     record,
+                    writer,
                 },
                 Err(Skipped(reason)) => {
                     tracing::warn!(

@@ -6,11 +6,15 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use rdkafka::error::KafkaError;
+use rdkafka::message::{Header, OwnedHeaders};
 use rdkafka::producer::{FutureProducer, FutureRecord, Producer};
 use rdkafka::types::RDKafkaErrorCode;
 
 use super::{Error, KafkaConfig, PARTITION, REQUEST_TIMEOUT};
 use crate::records::{Record, TopicRecord};
+
+/// The header of a writer's NOOP marker that holds its node's URL.
+pub const WRITER_HEADER: &str = "treaty.writer";
 
 pub struct Writer {
     producer: FutureProducer,
@@ -46,6 +50,26 @@ impl Writer {
     /// Writes `records` in one transaction to partition 0, and answers
     /// their offsets once it is committed.
     pub async fn append(&self, records: &[Record]) -> Result<Vec<i64>, Error> {
+        self.append_with(records, None).await
+    }
+
+    /// Appends a NOOP that names `node_url` as the writer in a header
+    /// ([`WRITER_HEADER`]; Confluent's readers ignore headers and NOOPs),
+    /// and answers its offset.
+    pub async fn mark(&self, node_url: &str) -> Result<i64, Error> {
+        let header = Header {
+            key: WRITER_HEADER,
+            value: Some(node_url),
+        };
+        let headers = OwnedHeaders::new().insert(header);
+        Ok(self.append_with(&[Record::Noop], Some(headers)).await?[0])
+    }
+
+    async fn append_with(
+        &self,
+        records: &[Record],
+        headers: Option<OwnedHeaders>,
+    ) -> Result<Vec<i64>, Error> {
         let encoded = records
             .iter()
             .map(Record::to_topic)
@@ -55,14 +79,18 @@ impl Writer {
         if self.fenced.load(Ordering::SeqCst) {
             return Err(Error::Fenced);
         }
-        let outcome = self.transaction(&encoded).await;
+        let outcome = self.transaction(&encoded, headers).await;
         if matches!(outcome, Err(Error::Fenced)) {
             self.fenced.store(true, Ordering::SeqCst);
         }
         outcome
     }
 
-    async fn transaction(&self, records: &[TopicRecord]) -> Result<Vec<i64>, Error> {
+    async fn transaction(
+        &self,
+        records: &[TopicRecord],
+        headers: Option<OwnedHeaders>,
+    ) -> Result<Vec<i64>, Error> {
         self.producer
             .begin_transaction()
             .map_err(|e| self.failure(e))?;
@@ -73,6 +101,9 @@ impl Writer {
                 .key(&record.key[..]);
             if let Some(value) = &record.value {
                 message = message.payload(&value[..]);
+            }
+            if let Some(headers) = &headers {
+                message = message.headers(headers.clone());
             }
             match self.producer.send_result(message) {
                 Ok(delivery) => deliveries.push(delivery),

@@ -1,10 +1,13 @@
 //! Where the registry's writes become durable: a log of records in one
 //! order that every reader agrees on. The registry hands each write's
 //! records to a [`Log`] and publishes them once it says they are durable;
-//! on one node that is [`LocalLog`], RocksDB itself.
+//! on one node that is [`LocalLog`], RocksDB itself; in a cluster it is
+//! [`KafkaLog`], the `_schemas` topic.
 
+mod kafka;
 mod local;
 
+pub use kafka::KafkaLog;
 pub use local::LocalLog;
 
 use crate::records::Record;

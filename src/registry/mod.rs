@@ -33,7 +33,7 @@ use tokio::sync::oneshot;
 use treaty_compat::ParsedSchema;
 
 use crate::log::Log;
-use crate::store::Store;
+use crate::store::{Position, Store, StoreError};
 
 pub use crate::records::Reference;
 pub use compatibility::CompatibilityTarget;
@@ -71,6 +71,9 @@ pub struct Registry {
     /// Held by the one request that is committing the queue.
     committer: tokio::sync::Mutex<()>,
     log: Arc<dyn Log>,
+    /// The position of the last record applied to the published state:
+    /// records read back from the log up to it are already applied.
+    applied: Mutex<Option<Position>>,
     /// Parsed schemas by (context, id): an id never changes meaning, so a
     /// parse is reused by every later compatibility check.
     parsed: Mutex<HashMap<(String, i32), Arc<ParsedSchema>>>,
@@ -94,6 +97,9 @@ impl Registry {
     /// Loads the state from `store`; writes go to `log`.
     pub fn open(store: &Store, log: Arc<dyn Log>) -> Result<Self> {
         let mut state = State::default();
+        let applied = store
+            .last_position()
+            .map_err(|e| RegistryError::Store(e.0))?;
         store
             .replay(ReadyRecord::from, |ready| state.apply_ready(ready))
             .map_err(|e| RegistryError::Store(e.0))?;
@@ -104,6 +110,7 @@ impl Registry {
             queue: Mutex::new(Vec::new()),
             committer: tokio::sync::Mutex::new(()),
             log,
+            applied: Mutex::new(applied),
             parsed: Mutex::new(HashMap::new()),
             request_parses: AtomicU64::new(0),
             avro_validate_defaults: false,
@@ -235,7 +242,10 @@ impl Registry {
             .await
             .unwrap_or_else(|e| Err(crate::log::LogError(e.to_string())));
         match appended {
-            Ok(_) => {
+            Ok(last) => {
+                let mut applied = lock(&self.applied);
+                *applied = (*applied).max(Some(last));
+                drop(applied);
                 let mut published = self.publish();
                 for commit in &mut batch {
                     for ready in std::mem::take(&mut commit.ready) {
@@ -257,5 +267,42 @@ impl Registry {
                 *staged = Some(self.staged_copy());
             }
         }
+    }
+
+    /// The position of the last record applied, if any was.
+    pub fn applied(&self) -> Option<Position> {
+        *lock(&self.applied)
+    }
+
+    /// Applies records read back from the log, in log order, skipping those
+    /// at positions already applied (this node's own commits); `keep`
+    /// persists the new ones first. Later writes are planned against a
+    /// state that has them. Answers the last position applied.
+    pub async fn apply_logged(
+        &self,
+        records: Vec<(Position, Record)>,
+        keep: impl FnOnce(&[(Position, Record)]) -> std::result::Result<(), StoreError>,
+    ) -> std::result::Result<Option<Position>, StoreError> {
+        // No commit runs meanwhile, so none of its records can be read here
+        // before it marks them applied.
+        let _committer = self.committer.lock().await;
+        let applied = *lock(&self.applied);
+        let fresh: Vec<(Position, Record)> = records
+            .into_iter()
+            .filter(|(p, _)| Some(*p) > applied)
+            .collect();
+        let Some(&(last, _)) = fresh.last() else {
+            return Ok(applied);
+        };
+        keep(&fresh)?;
+        let mut staged = self.staged.lock().await;
+        let mut published = self.publish();
+        for (_, record) in fresh {
+            published.apply(record);
+        }
+        drop(published);
+        *staged = None;
+        *lock(&self.applied) = Some(last);
+        Ok(Some(last))
     }
 }

@@ -1,6 +1,9 @@
-//! src/kafka against a real Kafka-protocol broker: tansu, started by each
-//! test from `TREATY_TANSU_BIN` (scripts/kafka-env.sh installs it).
+//! src/kafka and cluster mode against a real Kafka-protocol broker: tansu,
+//! started by each test from `TREATY_TANSU_BIN` (scripts/kafka-env.sh
+//! installs it).
 
 mod broker;
+mod cluster;
 mod log;
+mod node;
 mod topic;

@@ -1,0 +1,82 @@
+//! Which node writes: the member of the Kafka consumer group
+//! `treaty-writer-<topic>` that is assigned the topic's one partition.
+//! The group only decides who tries; safety comes from the writer's
+//! fencing (a newly elected writer's start fences the old one, whose
+//! appends then fail), so two nodes that both believe they are elected
+//! for a moment can never both commit.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use rdkafka::client::ClientContext;
+use rdkafka::consumer::{BaseConsumer, Consumer, ConsumerContext, Rebalance, StreamConsumer};
+use tokio::sync::mpsc;
+
+use super::Node;
+use crate::kafka::Error;
+
+/// How long the group waits for a silent member before it gives the
+/// partition to another: the bulk of a failover's time. Kafka's least by
+/// default (`group.min.session.timeout.ms`); `--kafka-config
+/// session.timeout.ms=…` lowers it where the broker allows.
+const SESSION_TIMEOUT_MS: &str = "6000";
+
+/// Hands the group's decisions to the election loop: `true` when this node
+/// is assigned the partition, `false` when it loses it.
+struct Elector(mpsc::UnboundedSender<bool>);
+
+impl ClientContext for Elector {}
+
+impl ConsumerContext for Elector {
+    fn pre_rebalance(&self, _: &BaseConsumer<Self>, rebalance: &Rebalance<'_>) {
+        if let Rebalance::Revoke(_) = rebalance {
+            let _ = self.0.send(false);
+        }
+    }
+
+    fn post_rebalance(&self, _: &BaseConsumer<Self>, rebalance: &Rebalance<'_>) {
+        if let Rebalance::Assign(partitions) = rebalance {
+            let _ = self.0.send(partitions.count() > 0);
+        }
+    }
+}
+
+/// Takes part in the election for as long as the node runs.
+pub async fn run(node: Arc<Node>) -> Result<(), Error> {
+    let (sender, mut decisions) = mpsc::unbounded_channel();
+    let mut client = node.config.client_config();
+    if client.get("session.timeout.ms").is_none() {
+        client.set("session.timeout.ms", SESSION_TIMEOUT_MS);
+    }
+    client
+        .set("group.id", format!("treaty-writer-{}", node.config.topic))
+        .set("enable.auto.commit", "false")
+        .set("auto.offset.reset", "latest")
+        .set("heartbeat.interval.ms", "500");
+    let consumer: StreamConsumer<Elector> = client.create_with_context(Elector(sender))?;
+    consumer.subscribe(&[&node.config.topic])?;
+    // Polling drives the group protocol and its callbacks; the records
+    // themselves are the reader's business.
+    tokio::spawn(async move {
+        loop {
+            if let Err(error) = consumer.recv().await {
+                tracing::debug!("writer election: {error}");
+            }
+        }
+    });
+    while let Some(elected) = decisions.recv().await {
+        if !elected {
+            node.stop_writing();
+            continue;
+        }
+        while let Err(error) = node.become_writer().await {
+            tracing::error!("could not become the writer, retrying: {error}");
+            tokio::time::sleep(Duration::from_secs(1)).await;
+            if let Ok(false) = decisions.try_recv() {
+                node.stop_writing();
+                break;
+            }
+        }
+    }
+    Ok(())
+}

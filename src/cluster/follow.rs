@@ -1,0 +1,65 @@
+//! The reader every node runs: it reads the schemas topic from the offset
+//! after the last one its store holds, keeps each record in the store at
+//! its offset and applies it to the registry.
+
+use std::time::Duration;
+
+use super::Node;
+use crate::kafka::{ReadEvent, Reader};
+use crate::records::Record;
+use crate::store::Position;
+
+/// Records applied in one go while catching up.
+const BATCH: usize = 512;
+
+/// Reads for as long as the node runs; a failed reader is restarted from
+/// what the store holds.
+pub async fn run(node: &Node) {
+    loop {
+        if let Err(error) = read(node).await {
+            tracing::error!("reading the schemas topic failed, restarting: {error}");
+            tokio::time::sleep(Duration::from_secs(1)).await;
+        }
+    }
+}
+
+async fn read(node: &Node) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+    let from = node
+        .store
+        .last_position()?
+        .map_or(0, |last| last as i64 + 1);
+    tracing::info!(from, topic = %node.config.topic, "reading the schemas topic");
+    let mut reader = Reader::start(&node.config, from)?;
+    let mut batch: Vec<(Position, Record)> = Vec::new();
+    loop {
+        let caught_up = match reader.next().await? {
+            ReadEvent::Record {
+                offset,
+                record,
+                writer,
+                ..
+            } => {
+                if let Some(url) = writer {
+                    node.heard_from_writer(url);
+                }
+                batch.push((offset as Position, record));
+                false
+            }
+            ReadEvent::Skipped { .. } => false,
+            ReadEvent::CaughtUp { .. } => true,
+        };
+        if caught_up || batch.len() >= BATCH {
+            let records = std::mem::take(&mut batch);
+            let store = &node.store;
+            node.registry
+                .apply_logged(records, |fresh| {
+                    store.write(fresh.iter().map(|(p, r)| (*p, r)), false)
+                })
+                .await?;
+            node.read_to.send_replace(reader.next_offset());
+        }
+        if caught_up {
+            node.mark_caught_up();
+        }
+    }
+}

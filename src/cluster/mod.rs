@@ -1,0 +1,128 @@
+//! Cluster mode: several treaty nodes on one Kafka `_schemas` topic. The
+//! topic is the source of truth; each node's store is its materialised
+//! view, at the offsets the records have on the topic. Every node reads
+//! the topic ([`follow`]); one writes it, through a writer fenced by the
+//! broker ([`crate::kafka::Writer`]).
+
+pub mod elect;
+mod follow;
+mod forward;
+pub mod http;
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, RwLock};
+
+use tokio::sync::watch;
+
+use crate::kafka::{Error, KafkaConfig, Writer};
+use crate::log::KafkaLog;
+use crate::registry::Registry;
+use crate::store::Store;
+
+/// This node's part in the cluster.
+pub struct Node {
+    /// The URL other nodes reach this one at.
+    pub advertised_url: String,
+    config: KafkaConfig,
+    store: Arc<Store>,
+    registry: Arc<Registry>,
+    log: Arc<KafkaLog>,
+    /// The offset after the last record the reader has applied.
+    read_to: watch::Sender<i64>,
+    caught_up: AtomicBool,
+    caught_up_signal: tokio::sync::Notify,
+    /// The URL the latest writer's marker named.
+    writer_url: RwLock<Option<String>>,
+    /// Where writes go whatever the markers say (`--forward-writes-to`).
+    forward_to: Option<String>,
+}
+
+impl Node {
+    /// `forward_to`: where writes go whatever the markers say
+    /// (`--forward-writes-to`).
+    pub fn new(
+        advertised_url: String,
+        forward_to: Option<String>,
+        config: KafkaConfig,
+        store: Arc<Store>,
+        registry: Arc<Registry>,
+        log: Arc<KafkaLog>,
+    ) -> Arc<Self> {
+        Arc::new(Self {
+            advertised_url,
+            config,
+            store,
+            registry,
+            log,
+            read_to: watch::Sender::new(0),
+            caught_up: AtomicBool::new(false),
+            caught_up_signal: tokio::sync::Notify::new(),
+            writer_url: RwLock::new(None),
+            forward_to,
+        })
+    }
+
+    /// Starts reading the topic and waits until this node has read it to
+    /// its end once: only then does it serve.
+    pub async fn start(self: &Arc<Self>) -> Result<(), Error> {
+        crate::kafka::ensure_topic(&self.config).await?;
+        let reading = Arc::clone(self);
+        let caught_up = self.caught_up_signal.notified();
+        tokio::spawn(async move { follow::run(&reading).await });
+        if !self.caught_up.load(Ordering::SeqCst) {
+            caught_up.await;
+        }
+        tracing::info!(applied = ?self.registry.applied(), "caught up with the schemas topic");
+        Ok(())
+    }
+
+    fn mark_caught_up(&self) {
+        if !self.caught_up.swap(true, Ordering::SeqCst) {
+            self.caught_up_signal.notify_waiters();
+        }
+    }
+
+    /// Takes over writing: starting the writer fences every earlier one;
+    /// then its own NOOP marks the end of everything they committed, and
+    /// writes are allowed once the reader has applied the log up to it, so
+    /// no id they handed out is handed out again.
+    pub async fn become_writer(&self) -> Result<(), Error> {
+        let writer = Arc::new(Writer::start(&self.config).await?);
+        let marker = writer.mark(&self.advertised_url).await?;
+        let mut read_to = self.read_to.subscribe();
+        // The reader only stops with the node.
+        let _ = read_to.wait_for(|next| *next > marker).await;
+        self.log.set_writer(Some(writer));
+        tracing::info!(marker, "this node writes the schemas topic");
+        Ok(())
+    }
+
+    pub fn is_writer(&self) -> bool {
+        self.log.writer().is_some()
+    }
+
+    fn stop_writing(&self) {
+        if self.is_writer() {
+            tracing::info!("no longer elected: this node stops writing");
+        }
+        self.log.set_writer(None);
+    }
+
+    /// The URL of the node that writes, as far as this one knows.
+    pub fn writer_url(&self) -> Option<String> {
+        if self.is_writer() {
+            return Some(self.advertised_url.clone());
+        }
+        if let Some(url) = &self.forward_to {
+            return Some(url.clone());
+        }
+        self.writer_url
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    fn heard_from_writer(&self, url: String) {
+        *self.writer_url.write().unwrap_or_else(|p| p.into_inner()) = Some(url);
+    }
+}

@@ -1,0 +1,82 @@
+//! Cluster mode's log: the `_schemas` topic. Appends go through the fenced
+//! [`Writer`] this node holds while it is the writer; what the broker
+//! committed is then kept in the local store at its offsets, which become
+//! the store's positions.
+
+use std::sync::{Arc, RwLock};
+
+use super::{Log, LogError};
+use crate::kafka::{Error, Writer};
+use crate::records::Record;
+use crate::store::{Position, Store};
+
+pub struct KafkaLog {
+    store: Arc<Store>,
+    /// Set while this node is the writer and has read the log up to its
+    /// own marker; `None` on a follower.
+    writer: RwLock<Option<Arc<Writer>>>,
+}
+
+impl KafkaLog {
+    pub fn new(store: Arc<Store>) -> Self {
+        Self {
+            store,
+            writer: RwLock::new(None),
+        }
+    }
+
+    /// Lets appends through `writer` from now on (`None`: no appends).
+    pub fn set_writer(&self, writer: Option<Arc<Writer>>) {
+        *self.writer.write().unwrap_or_else(|p| p.into_inner()) = writer;
+    }
+
+    pub fn writer(&self) -> Option<Arc<Writer>> {
+        self.writer
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+}
+
+impl Log for KafkaLog {
+    /// Blocking: the registry calls it on a blocking thread of the runtime.
+    fn append(&self, records: &[Record]) -> Result<Position, LogError> {
+        // Id watermarks are treaty's single-node bookkeeping: in a cluster
+        // the highest id comes from the SCHEMA records, as in Confluent.
+        let shared: Vec<Record> = records
+            .iter()
+            .filter(|r| !r.is_local_only())
+            .cloned()
+            .collect();
+        if shared.is_empty() {
+            return Ok(self.store.last_position()?.unwrap_or(0));
+        }
+        let writer = self
+            .writer()
+            .ok_or_else(|| LogError("this node is not the schemas topic's writer".into()))?;
+        let appended = tokio::runtime::Handle::current().block_on(writer.append(&shared));
+        let offsets = match appended {
+            Ok(offsets) => offsets,
+            Err(error) => {
+                if matches!(error, Error::Fenced) {
+                    self.stop_writing(&writer);
+                }
+                return Err(LogError(error.to_string()));
+            }
+        };
+        let positions = offsets.iter().map(|&offset| offset as Position);
+        self.store.write(positions.zip(&shared), true)?;
+        Ok(offsets.last().map_or(0, |&offset| offset as Position))
+    }
+}
+
+impl KafkaLog {
+    /// A fenced writer never writes again: drops it unless already replaced.
+    fn stop_writing(&self, fenced: &Arc<Writer>) {
+        let mut writer = self.writer.write().unwrap_or_else(|p| p.into_inner());
+        if writer.as_ref().is_some_and(|w| Arc::ptr_eq(w, fenced)) {
+            *writer = None;
+            tracing::warn!("fenced by a newer writer: this node no longer writes");
+        }
+    }
+}
