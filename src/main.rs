@@ -63,7 +63,7 @@ fn main() -> ExitCode {
         Command::Serve(args) => args.log_format,
         _ => treaty::logging::LogFormat::Text,
     };
-    treaty::logging::init(log_format);
+    let _log_writer = treaty::logging::init(log_format);
     let outcome = match cli.command {
         Command::Check(args) => return exit_code(cli::check::run(args)),
         Command::Breaking(args) => return exit_code(cli::breaking::run(args)),
