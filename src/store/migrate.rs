@@ -4,9 +4,9 @@
 //! Opening such a dir moves its records into the log once, in that replay
 //! order, then drops the old family; a move cut short starts over.
 
-use crate::records::{Record, RecordKey};
+use crate::records::Record;
 
-use super::{Position, Store, StoreError, KEYS, LOG, META};
+use super::{decode_record, Position, Store, StoreError, KEYS, LOG, META};
 
 pub const LEGACY: &str = "records";
 
@@ -23,7 +23,7 @@ pub fn into_log_order(store: &mut Store) -> Result<(), StoreError> {
         .iterator_cf(store.cf(LEGACY), rocksdb::IteratorMode::Start)
     {
         let (key, value) = item?;
-        let record = decode(&key, &value)?;
+        let record = decode_record(&key, &value)?;
         if matches!(record, Record::DeleteSubject(..)) {
             markers.push(record);
             continue;
@@ -63,12 +63,6 @@ fn clear_log(store: &Store) -> Result<(), StoreError> {
         }
     }
     Ok(())
-}
-
-fn decode(key: &[u8], value: &[u8]) -> Result<Record, StoreError> {
-    let key: RecordKey =
-        serde_json::from_slice(key).map_err(|e| StoreError(format!("corrupt record key: {e}")))?;
-    Record::decode(key, Some(value)).map_err(|e| StoreError(format!("corrupt record value: {e}")))
 }
 
 /// Writes `records` after `position`; returns the last position written.

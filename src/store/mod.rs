@@ -13,7 +13,7 @@ use std::path::Path;
 
 use rocksdb::{ColumnFamily, Options, WriteBatch, WriteOptions, DB};
 
-use crate::records::Record;
+use crate::records::{Record, RecordKey};
 use replay::RawRecord;
 
 mod frame;
@@ -213,6 +213,13 @@ impl Store {
             .cf_handle(name)
             .expect("column families are created at open")
     }
+}
+
+/// A stored record key and value made a record again.
+fn decode_record(key: &[u8], value: &[u8]) -> Result<Record, StoreError> {
+    let key: RecordKey =
+        serde_json::from_slice(key).map_err(|e| StoreError(format!("corrupt record key: {e}")))?;
+    Record::decode(key, Some(value)).map_err(|e| StoreError(format!("corrupt record value: {e}")))
 }
 
 #[cfg(test)]

@@ -9,8 +9,8 @@ use std::collections::BTreeMap;
 use std::sync::mpsc::{sync_channel, Receiver};
 use std::sync::{Arc, Mutex};
 
-use super::{frame, StoreError};
-use crate::records::{Record, RecordKey};
+use super::{decode_record, frame, StoreError};
+use crate::records::Record;
 
 /// A log entry as RocksDB returns it: a [`frame`].
 pub type RawRecord = Box<[u8]>;
@@ -112,11 +112,7 @@ fn decode<T>(raw: Vec<RawRecord>, prepare: impl Fn(Record) -> T) -> Result<Decod
     raw.iter()
         .map(|entry| {
             let (key, value) = frame::decode(entry)?;
-            let key: RecordKey = serde_json::from_slice(key)
-                .map_err(|e| StoreError(format!("corrupt record key: {e}")))?;
-            let record = Record::decode(key, Some(value))
-                .map_err(|e| StoreError(format!("corrupt record value: {e}")))?;
-            Ok(prepare(record))
+            Ok(prepare(decode_record(key, value)?))
         })
         .collect()
 }
