@@ -40,6 +40,7 @@ pub use negotiate::json_response;
 
 use crate::auth::escape::Escaped;
 use crate::auth::{Access, Auth};
+use crate::logging;
 use crate::metrics::{Metrics, UNMATCHED_ROUTE};
 use crate::registry::Registry;
 use answers::RenderedAnswers;
@@ -188,18 +189,14 @@ impl tower::Service<Request> for Api {
 /// The one line each request leaves at INFO: its route template, never
 /// the path, nor a credential or body.
 fn log_request(served: &Served, method: &Method, status: u16, elapsed: Duration) {
-    let duration_ms = elapsed.as_secs_f64() * 1000.0;
-    match &served.principal {
-        Some(principal) => tracing::info!(
-            route = served.route,
-            %method,
-            status,
-            duration_ms,
-            principal = %Escaped(principal),
-            "request"
-        ),
-        None => tracing::info!(route = served.route, %method, status, duration_ms, "request"),
-    }
+    let principal = served.principal.as_deref().map(Escaped);
+    logging::log_request(&logging::RequestLine {
+        route: served.route,
+        method: method.as_str(),
+        status,
+        elapsed,
+        principal: principal.as_ref().map(|p| p as &dyn std::fmt::Display),
+    });
 }
 
 /// Trailing slashes route like their bare form; `/contexts/{ctx}/…` is
