@@ -12,7 +12,7 @@ use super::error::NotPermitted;
 use super::subject::QualifiedSubject;
 use super::versions::Subject;
 use super::{Registry, RegistryError, Result};
-use crate::records::{ModeValue, Record};
+use crate::records::{ClearSubjectValue, ModeValue, Record};
 
 pub const DEFAULT_COMPATIBILITY: CompatibilityLevel = CompatibilityLevel::Backward;
 
@@ -286,7 +286,9 @@ impl Registry {
         let key = subject.as_ref().and_then(scope_key);
         self.write(|state| {
             let mut records = Vec::new();
-            if mode == Mode::Import {
+            let entering_import =
+                mode == Mode::Import && state.modes.get(&key).map(String::as_str) != Some("IMPORT");
+            if entering_import {
                 let in_scope: Vec<(&str, &Subject)> = state
                     .subjects()
                     .filter(|(name, _)| in_mode_scope(name, subject.as_ref()))
@@ -298,6 +300,12 @@ impl Registry {
                 for (name, _) in in_scope {
                     records.extend(purge_soft_deleted(state, name)?);
                 }
+                // As Confluent: other registries reading the topic drop the
+                // scope's soft-deleted versions from their caches on it.
+                let clear = ClearSubjectValue {
+                    subject: key.clone(),
+                };
+                records.push(Record::ClearSubject(key.clone(), Some(clear)));
             }
             let value = ModeValue {
                 mode: mode.as_str().to_owned(),
