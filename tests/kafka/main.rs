@@ -4,6 +4,7 @@
 
 mod broker;
 mod cluster;
+mod corpus;
 mod log;
 mod node;
 mod topic;
