@@ -7,4 +7,5 @@ mod cluster;
 mod corpus;
 mod log;
 mod node;
+mod takeover;
 mod topic;
