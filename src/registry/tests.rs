@@ -177,6 +177,9 @@ fn entering_import_writes_clear_subject_between_the_tombstones_and_the_mode() {
     // Already in IMPORT: only the mode is written again, as Confluent does.
     run(registry.set_mode(Some("i"), Mode::Import, false)).unwrap();
     assert_eq!(appended(&log), [import()]);
+    // `force` writes the mode alone, as Confluent does.
+    run(registry.set_mode(Some("j"), Mode::Import, true)).unwrap();
+    assert_eq!(appended(&log).len(), 1);
     // The global scope's CLEAR_SUBJECT names no subject.
     run(registry.set_mode(None, Mode::Import, false)).unwrap();
     let global = appended(&log);
