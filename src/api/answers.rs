@@ -109,6 +109,7 @@ mod tests {
             references: Vec::new(),
             metadata: None,
             rule_set: None,
+            md5: None,
         })
     }
 

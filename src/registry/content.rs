@@ -22,6 +22,10 @@ pub struct SchemaContent {
     /// Boxed: most schemas have neither, and a million versions are held.
     pub metadata: Option<Box<Value>>,
     pub rule_set: Option<Box<Value>>,
+    /// Confluent's `md5` of a schema whose sensitive metadata it encrypted
+    /// with its own keyset: kept as found and written back with every
+    /// version of this content, never computed (spec §1.3).
+    pub md5: Option<Box<str>>,
 }
 
 pub type Fingerprint = [u8; 16];
@@ -41,6 +45,7 @@ impl SchemaContent {
             references: value.references,
             metadata: value.metadata.map(Box::new),
             rule_set: value.rule_set.map(Box::new),
+            md5: value.md5.map(String::into_boxed_str),
         }
     }
 
@@ -49,7 +54,7 @@ impl SchemaContent {
             subject: subject.to_owned(),
             version,
             id,
-            md5: None,
+            md5: self.md5.as_deref().map(str::to_owned),
             schema_type: (self.schema_type != SchemaType::Avro)
                 .then(|| self.schema_type.as_str().to_owned()),
             references: self.references.clone(),
@@ -252,6 +257,7 @@ mod tests {
             references: vec![],
             metadata: metadata.map(Box::new),
             rule_set: None,
+            md5: None,
         }
     }
 

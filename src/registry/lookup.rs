@@ -61,6 +61,7 @@ fn find_as_sent(
         references: Vec::new(),
         metadata: request.metadata.clone().map(Box::new),
         rule_set: request.rule_set.clone().map(Box::new),
+        md5: None,
     };
     let (number, version) = state
         .subject(subject)?

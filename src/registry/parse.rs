@@ -127,6 +127,7 @@ fn parse_input(
             references: input.references.clone(),
             metadata: request.metadata.clone().map(Box::new),
             rule_set: request.rule_set.clone().map(Box::new),
+            md5: None,
         },
         parsed: Arc::new(parsed),
     })

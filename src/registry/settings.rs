@@ -12,7 +12,7 @@ use super::error::NotPermitted;
 use super::subject::QualifiedSubject;
 use super::versions::Subject;
 use super::{Registry, RegistryError, Result};
-use crate::records::{ModeValue, Record};
+use crate::records::{ClearSubjectValue, ModeValue, Record};
 
 pub const DEFAULT_COMPATIBILITY: CompatibilityLevel = CompatibilityLevel::Backward;
 
@@ -275,7 +275,7 @@ impl Registry {
     }
 
     /// `PUT /mode[/{s}]`. Entering IMPORT needs a scope without live
-    /// subjects (unless `force`); soft-deleted leftovers are purged.
+    /// subjects; its soft-deleted leftovers are purged. `force` skips both.
     pub async fn set_mode(&self, subject: Option<&str>, mode: Mode, force: bool) -> Result<()> {
         let subject = subject.map(QualifiedSubject::parse);
         if let Some(subject) = &subject {
@@ -286,18 +286,29 @@ impl Registry {
         let key = subject.as_ref().and_then(scope_key);
         self.write(|state| {
             let mut records = Vec::new();
-            if mode == Mode::Import {
+            // As Confluent: `force`, or a scope in IMPORT already, skips the
+            // check and the purge.
+            let current = match &subject {
+                Some(subject) => state.effective_mode(subject),
+                None => state.global_mode(),
+            };
+            if mode == Mode::Import && !force && current != Mode::Import {
                 let in_scope: Vec<(&str, &Subject)> = state
                     .subjects()
                     .filter(|(name, _)| in_mode_scope(name, subject.as_ref()))
                     .collect();
-                let live = in_scope.iter().any(|(_, s)| s.has_live_versions());
-                if live && !force {
+                if in_scope.iter().any(|(_, s)| s.has_live_versions()) {
                     return Err(NotPermitted::SubjectsExist.into());
                 }
                 for (name, _) in in_scope {
                     records.extend(purge_soft_deleted(state, name)?);
                 }
+                // As Confluent: other registries reading the topic drop the
+                // scope's soft-deleted versions from their caches on it.
+                let clear = ClearSubjectValue {
+                    subject: key.clone(),
+                };
+                records.push(Record::ClearSubject(key.clone(), Some(clear)));
             }
             let value = ModeValue {
                 mode: mode.as_str().to_owned(),

@@ -232,6 +232,20 @@ impl State {
     }
 
     fn replace_version(&mut self, subject: String, version: i32, value: Option<ReadyVersion>) {
+        if let Some(taken) = value
+            .as_ref()
+            .filter(|v| self.id_names_other_text(&subject, v))
+        {
+            // Confluent's readers ignore such a record (a deposed leader's
+            // late write): the id keeps the schema it named first.
+            tracing::warn!(
+                subject,
+                version,
+                id = taken.id,
+                "ignoring a schema record whose id already names another schema"
+            );
+            return;
+        }
         let place = self.holder_place(&subject, version);
         self.remove_version(&subject, version);
         if let Some(value) = value {
@@ -252,6 +266,15 @@ impl State {
                 }
             }
         }
+    }
+
+    /// Whether `value`'s id already names, in `subject`'s context, a
+    /// schema of another text (Confluent compares the text alone).
+    fn id_names_other_text(&self, subject: &str, value: &ReadyVersion) -> bool {
+        self.contexts
+            .get(QualifiedSubject::context_of(subject))
+            .and_then(|context| context.ids.get(&value.id))
+            .is_some_and(|entry| entry.content.schema != value.content.schema)
     }
 
     /// The id a version holds and its place among that id's holders.

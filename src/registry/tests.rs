@@ -1,12 +1,14 @@
 //! Properties of the registry the HTTP tests cannot see.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use treaty_compat::SchemaType;
 
+use super::queries::VersionSpec;
 use super::{Mode, Registry, RequestReference, SchemaRequest};
-use crate::log::LocalLog;
-use crate::store::Store;
+use crate::log::{LocalLog, Log, LogError};
+use crate::records::{ClearSubjectValue, ModeValue, Record, SchemaValue};
+use crate::store::{Position, Store};
 
 fn open() -> (tempfile::TempDir, Registry) {
     let dir = tempfile::tempdir().unwrap();
@@ -91,4 +93,119 @@ fn a_registration_parses_its_schema_at_most_once() {
         ..avro_request(avro)
     };
     assert_eq!(parses_of(&registry, "i", imported, false), 1, "import");
+}
+
+/// A [`LocalLog`] that also keeps every record appended, for tests that
+/// check what a write puts in the log.
+struct RecordingLog {
+    local: LocalLog,
+    appended: Mutex<Vec<Record>>,
+}
+
+impl Log for RecordingLog {
+    fn append(&self, records: &[Record]) -> Result<Position, LogError> {
+        self.appended.lock().unwrap().extend_from_slice(records);
+        self.local.append(records)
+    }
+}
+
+/// A registry on a store already holding `topic`'s records (as a node that
+/// read them from a topic), and the log it appends to.
+fn open_recording(topic: &[Record]) -> (tempfile::TempDir, Registry, Arc<RecordingLog>) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Arc::new(Store::open(dir.path()).unwrap());
+    store.write((1..).zip(topic), true).unwrap();
+    let log = Arc::new(RecordingLog {
+        local: LocalLog::new(Arc::clone(&store)).unwrap(),
+        appended: Mutex::new(Vec::new()),
+    });
+    let registry = Registry::open(&store, Arc::clone(&log) as Arc<dyn Log>).unwrap();
+    (dir, registry, log)
+}
+
+fn appended(log: &RecordingLog) -> Vec<Record> {
+    std::mem::take(&mut *log.appended.lock().unwrap())
+}
+
+#[test]
+fn a_soft_delete_writes_back_confluents_md5() {
+    let mut encrypted = SchemaValue::new("secrets-value", 1, 2, "\"string\"");
+    encrypted.md5 = Some("T7C5HdB0pD5tbb0H9q2cXw==".to_owned());
+    encrypted.metadata = Some(serde_json::json!({"properties": {"__enc__": "CiQAvhQ0"}}));
+    let topic = [Record::Schema(
+        "secrets-value".into(),
+        1,
+        Some(encrypted.clone()),
+    )];
+    let (_dir, registry, log) = open_recording(&topic);
+
+    run(registry.delete_version("secrets-value", VersionSpec::Number(1), false)).unwrap();
+    encrypted.deleted = true;
+    assert_eq!(
+        appended(&log),
+        [Record::Schema("secrets-value".into(), 1, Some(encrypted))]
+    );
+}
+
+#[test]
+fn entering_import_writes_clear_subject_between_the_tombstones_and_the_mode() {
+    let mut gone = SchemaValue::new("i", 1, 1, "\"int\"");
+    gone.deleted = true;
+    let topic = [Record::Schema("i".into(), 1, Some(gone))];
+    let (_dir, registry, log) = open_recording(&topic);
+
+    run(registry.set_mode(Some("i"), Mode::Import, false)).unwrap();
+    let clear = ClearSubjectValue {
+        subject: Some("i".into()),
+    };
+    let import = || {
+        let value = ModeValue {
+            mode: "IMPORT".into(),
+        };
+        Record::Mode(Some("i".into()), Some(value))
+    };
+    assert_eq!(
+        appended(&log),
+        [
+            Record::Schema("i".into(), 1, None),
+            // The subject's delete marker goes with its last version.
+            Record::DeleteSubject("i".into(), None),
+            Record::ClearSubject(Some("i".into()), Some(clear)),
+            import(),
+        ]
+    );
+    // Already in IMPORT: only the mode is written again, as Confluent does.
+    run(registry.set_mode(Some("i"), Mode::Import, false)).unwrap();
+    assert_eq!(appended(&log), [import()]);
+    // `force` writes the mode alone, as Confluent does.
+    run(registry.set_mode(Some("j"), Mode::Import, true)).unwrap();
+    assert_eq!(appended(&log).len(), 1);
+    // The global scope's CLEAR_SUBJECT names no subject.
+    run(registry.set_mode(None, Mode::Import, false)).unwrap();
+    let global = appended(&log);
+    assert_eq!(
+        global[0],
+        Record::ClearSubject(None, Some(ClearSubjectValue { subject: None }))
+    );
+    assert_eq!(global.len(), 2);
+}
+
+/// A record whose id already names another schema text is ignored, as
+/// Confluent's readers ignore a deposed leader's late write.
+#[test]
+fn a_schema_record_reusing_a_taken_id_for_another_text_is_ignored() {
+    let topic = [
+        Record::Schema("a".into(), 1, Some(SchemaValue::new("a", 1, 1, "\"int\""))),
+        Record::Schema("b".into(), 1, Some(SchemaValue::new("b", 1, 1, "\"long\""))),
+        Record::Schema("c".into(), 1, Some(SchemaValue::new("c", 1, 1, "\"int\""))),
+    ];
+    let (_dir, registry, _log) = open_recording(&topic);
+    let state = registry.state();
+    assert!(state.subject("b").is_none());
+    let holders: Vec<(String, i32)> = state.context(".").unwrap().ids[&1]
+        .holders
+        .iter()
+        .map(|(s, v)| (s.to_string(), *v))
+        .collect();
+    assert_eq!(holders, [("a".to_owned(), 1), ("c".to_owned(), 1)]);
 }

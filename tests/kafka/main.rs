@@ -4,6 +4,8 @@
 
 mod broker;
 mod cluster;
+mod corpus;
 mod log;
 mod node;
+mod takeover;
 mod topic;
