@@ -82,7 +82,11 @@ fn compared(
         schema: old,
         text: &old_text,
     }];
-    let mut verdict = check(subject.level, new, &previous, &CheckOptions::default());
+    let options = CheckOptions {
+        protobuf_wire_rules: subject.protobuf_wire_rules,
+        ..CheckOptions::default()
+    };
+    let mut verdict = check(subject.level, new, &previous, &options);
     verdict
         .findings
         .retain(|f| !ignored_rules.contains(&f.rule.id()));

@@ -6,6 +6,7 @@ mod breaking;
 mod check;
 mod diff;
 mod git;
+mod grpc;
 mod project;
 // Shared with the HTTP tests; this binary uses only part of it.
 #[allow(dead_code)]
