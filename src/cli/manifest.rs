@@ -78,6 +78,9 @@ pub struct Subject {
     pub file: PathBuf,
     pub schema_type: SchemaType,
     pub level: CompatibilityLevel,
+    /// The manifest names the level (for the subject, its glob or all
+    /// subjects); else `--registry` applies the registry's.
+    pub level_named: bool,
     /// Protobuf: also apply the strict rules (Buf's wire and gRPC rules).
     pub protobuf_wire_rules: bool,
 }
@@ -130,6 +133,7 @@ pub fn load(path: &Path) -> Result<Resolved, String> {
         resolved.push(Subject {
             schema_type: schema_type(entry.schema_type.as_deref(), &entry.file).map_err(at)?,
             level: level(entry.compatibility.as_deref(), Some(default_level)).map_err(at)?,
+            level_named: entry.compatibility.is_some() || manifest.compatibility.is_some(),
             protobuf_wire_rules: entry
                 .protobuf_wire_rules
                 .unwrap_or(manifest.protobuf_wire_rules),
@@ -185,6 +189,7 @@ impl Manifest {
                     name: subject_name(&entry.subject, &file),
                     schema_type: schema_type(entry.schema_type.as_deref(), &file)?,
                     level: level(entry.compatibility.as_deref(), Some(default_level))?,
+                    level_named: entry.compatibility.is_some() || self.compatibility.is_some(),
                     protobuf_wire_rules: entry
                         .protobuf_wire_rules
                         .unwrap_or(self.protobuf_wire_rules),

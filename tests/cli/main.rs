@@ -8,6 +8,7 @@ mod diff;
 mod git;
 mod grpc;
 mod project;
+mod registry;
 // Shared with the HTTP tests; this binary uses only part of it.
 #[allow(dead_code)]
 #[path = "../api/server.rs"]
