@@ -7,6 +7,7 @@ mod check;
 mod diff;
 mod git;
 mod grpc;
+mod junit;
 mod project;
 mod registry;
 // Shared with the HTTP tests; this binary uses only part of it.
