@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Differential test of treaty's strict Protobuf mode (Buf WIRE + WIRE_JSON
-# rules) against the `buf breaking` CLI, over every case in
-# tests/fixtures/compat/protobuf/. Installs @bufbuild/buf with npm into
+# rules, SERVICE_NO_DELETE, RPC_NO_DELETE) against the `buf breaking` CLI,
+# over every case in tests/fixtures/compat/protobuf/. Installs @bufbuild/buf with npm into
 # $HOME/.cache/treaty/buf if missing, builds the protobuf_check example,
 # runs scripts/protobuf_differential.py. Extra arguments go to the Python
 # script (e.g. --verbose). Honours $CARGO_TARGET_DIR; exits non-zero on any

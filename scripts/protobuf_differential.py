@@ -3,7 +3,8 @@
 
 For every pair case under tests/fixtures/compat/protobuf/, runs
 `buf breaking <new> --against <old>` (backward) and the same swapped
-(forward) with categories WIRE and WIRE_JSON, and compares Buf's rule ids
+(forward) with categories WIRE and WIRE_JSON plus the gRPC rules
+SERVICE_NO_DELETE and RPC_NO_DELETE, and compares Buf's rule ids
 with those treaty's strict mode reports (from the protobuf_check example).
 A disagreement is explained when KNOWN_DIFFERENCES.json lists it with the
 same case, direction, Buf rules and treaty rules. Exits 1 on any other.
@@ -17,7 +18,10 @@ import sys
 import tempfile
 from pathlib import Path
 
-BUF_YAML = "version: v2\nbreaking:\n  use:\n    - WIRE\n    - WIRE_JSON\n"
+BUF_YAML = (
+    "version: v2\nbreaking:\n  use:\n"
+    "    - WIRE\n    - WIRE_JSON\n    - SERVICE_NO_DELETE\n    - RPC_NO_DELETE\n"
+)
 SCHEMA_FILE = "schema.proto"
 
 

@@ -20,6 +20,11 @@ pub struct DiffArgs {
     /// The schema type of both files, when their extension does not say.
     #[arg(long = "type")]
     schema_type: Option<String>,
+    /// Protobuf: also apply Buf's wire rules and the gRPC service rules
+    /// (service or RPC deleted, request/response type, streaming or
+    /// idempotency level changed).
+    #[arg(long)]
+    protobuf_wire_rules: bool,
     #[arg(long, value_enum, default_value = "text")]
     format: Format,
 }
@@ -56,7 +61,11 @@ pub fn run(args: DiffArgs) -> Result<u8, Failure> {
             schema: &old,
             text: &old_text,
         }];
-        let verdict = check(args.level, &new, &previous, &CheckOptions::default());
+        let options = CheckOptions {
+            protobuf_wire_rules: args.protobuf_wire_rules,
+            ..CheckOptions::default()
+        };
+        let verdict = check(args.level, &new, &previous, &options);
         report.subjects.push(SubjectResult {
             subject: args.new.display().to_string(),
             file: args.new.clone(),

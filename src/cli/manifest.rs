@@ -25,6 +25,11 @@ struct Manifest {
     /// directory when absent.
     #[serde(default)]
     import_paths: Vec<PathBuf>,
+    /// The default of every Protobuf subject's strict check (the server's
+    /// `treatyProtobufWireRules`: Buf's wire rules and the gRPC service
+    /// rules); off when absent.
+    #[serde(default)]
+    protobuf_wire_rules: bool,
 }
 
 #[derive(Deserialize)]
@@ -38,6 +43,7 @@ struct GlobEntry {
     compatibility: Option<String>,
     #[serde(rename = "type")]
     schema_type: Option<String>,
+    protobuf_wire_rules: Option<bool>,
 }
 
 fn default_subject_template() -> String {
@@ -51,6 +57,7 @@ struct SubjectEntry {
     compatibility: Option<String>,
     #[serde(rename = "type")]
     schema_type: Option<String>,
+    protobuf_wire_rules: Option<bool>,
 }
 
 /// A subject left out of `breaking` (no `rule`) or one rule's findings
@@ -71,6 +78,11 @@ pub struct Subject {
     pub file: PathBuf,
     pub schema_type: SchemaType,
     pub level: CompatibilityLevel,
+    /// The manifest names the level (for the subject, its glob or all
+    /// subjects); else `--registry` applies the registry's.
+    pub level_named: bool,
+    /// Protobuf: also apply the strict rules (Buf's wire and gRPC rules).
+    pub protobuf_wire_rules: bool,
 }
 
 /// The manifest with its globs expanded.
@@ -121,6 +133,10 @@ pub fn load(path: &Path) -> Result<Resolved, String> {
         resolved.push(Subject {
             schema_type: schema_type(entry.schema_type.as_deref(), &entry.file).map_err(at)?,
             level: level(entry.compatibility.as_deref(), Some(default_level)).map_err(at)?,
+            level_named: entry.compatibility.is_some() || manifest.compatibility.is_some(),
+            protobuf_wire_rules: entry
+                .protobuf_wire_rules
+                .unwrap_or(manifest.protobuf_wire_rules),
             name,
             file: entry.file,
         });
@@ -173,6 +189,10 @@ impl Manifest {
                     name: subject_name(&entry.subject, &file),
                     schema_type: schema_type(entry.schema_type.as_deref(), &file)?,
                     level: level(entry.compatibility.as_deref(), Some(default_level))?,
+                    level_named: entry.compatibility.is_some() || self.compatibility.is_some(),
+                    protobuf_wire_rules: entry
+                        .protobuf_wire_rules
+                        .unwrap_or(self.protobuf_wire_rules),
                     file,
                 };
                 found.push(subject);

@@ -1,13 +1,15 @@
-//! The offline CI checker: `treaty check`, `treaty breaking`, `treaty
-//! diff`, over the `treaty.yaml` manifest and the `treaty-compat` library.
+//! The CI checker: `treaty check`, `treaty breaking`, `treaty diff`, over
+//! the `treaty.yaml` manifest and the `treaty-compat` library; offline,
+//! except `breaking --registry`.
 //!
 //! Exit codes: 0 clean, 1 breaking changes found, 2 invalid input or usage,
-//! 3 baseline unreachable.
+//! 3 baseline (tree or registry) unreachable.
 
 pub mod breaking;
 pub mod check;
 pub mod diff;
 mod manifest;
+mod registry;
 mod report;
 mod resolve;
 mod tree;
@@ -20,7 +22,7 @@ use resolve::SchemaError;
 pub enum Failure {
     /// The manifest or the command line is wrong (exit code 2).
     Invalid(String),
-    /// `--against` cannot be read (exit code 3).
+    /// `--against` or `--registry` cannot be read (exit code 3).
     BaselineUnreachable(String),
 }
 

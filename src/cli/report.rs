@@ -1,5 +1,6 @@
-//! What a subcommand found, and its three renderings: text for people,
-//! JSON for programs, GitHub workflow annotations for pull requests.
+//! What a subcommand found, and its renderings: text for people, JSON for
+//! programs, GitHub workflow annotations for pull requests, JUnit XML for
+//! the test reports CI systems show.
 
 use std::path::{Path, PathBuf};
 
@@ -14,6 +15,7 @@ pub enum Format {
     Text,
     Json,
     Github,
+    Junit,
 }
 
 /// The results of one run, in the manifest's order.
@@ -62,6 +64,7 @@ impl Report {
             }
             Format::Text => self.text(root),
             Format::Github => self.github(root),
+            Format::Junit => self.junit(root),
         }
     }
 
@@ -128,6 +131,63 @@ impl Report {
         }
         out
     }
+
+    /// One test case per subject (a `<failure>` per breaking finding) and
+    /// per file that does not load (an `<error>`), in one suite.
+    fn junit(&self, root: &Path) -> String {
+        let failures = self
+            .subjects
+            .iter()
+            .filter(|s| s.status == "breaking")
+            .count();
+        let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+        out += &format!(
+            "<testsuites>\n<testsuite name=\"treaty\" tests=\"{}\" failures=\"{failures}\" errors=\"{}\">\n",
+            self.subjects.len() + self.errors.len(),
+            self.errors.len()
+        );
+        for error in &self.errors {
+            let file = xml(&root.join(&error.file).to_string_lossy());
+            let at = match (error.line, error.column) {
+                (Some(line), Some(column)) => format!(":{line}:{column}"),
+                _ => String::new(),
+            };
+            out += &format!(
+                "<testcase classname=\"{file}\" name=\"{file}\" file=\"{file}\">\n<error message=\"{}\">{file}{at}</error>\n</testcase>\n",
+                xml(&one_line(&error.message))
+            );
+        }
+        for subject in &self.subjects {
+            let file = xml(&root.join(&subject.file).to_string_lossy());
+            out += &format!(
+                "<testcase classname=\"{file}\" name=\"{}\" file=\"{file}\">\n",
+                xml(&subject.subject)
+            );
+            if subject.status == "ignored" {
+                out += "<skipped/>\n";
+            }
+            for finding in errors_of(subject) {
+                out += &format!(
+                    "<failure type=\"{}\" message=\"{}\">{} {}</failure>\n",
+                    finding.rule.id(),
+                    xml(&one_line(&finding.message)),
+                    finding.rule.id(),
+                    xml(&path_of(finding))
+                );
+            }
+            out += "</testcase>\n";
+        }
+        out + "</testsuite>\n</testsuites>\n"
+    }
+}
+
+/// Text as XML character data or an attribute value.
+fn xml(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&apos;")
 }
 
 fn errors_of(subject: &SubjectResult) -> impl Iterator<Item = &Finding> {

@@ -6,7 +6,10 @@ mod breaking;
 mod check;
 mod diff;
 mod git;
+mod grpc;
+mod junit;
 mod project;
+mod registry;
 // Shared with the HTTP tests; this binary uses only part of it.
 #[allow(dead_code)]
 #[path = "../api/server.rs"]

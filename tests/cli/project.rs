@@ -55,10 +55,16 @@ impl Project {
 
     /// Runs `treaty args…` in the project directory.
     pub fn treaty(&self, args: &[&str]) -> Run {
+        self.treaty_with_env(args, &[])
+    }
+
+    /// Runs `treaty args…` with `env` set.
+    pub fn treaty_with_env(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
         let output = Command::new(env!("CARGO_BIN_EXE_treaty"))
             .args(args)
             .current_dir(self.path())
             .env("TREATY_LOG", "warn")
+            .envs(env.iter().copied())
             .output()
             .expect("treaty runs");
         Run {

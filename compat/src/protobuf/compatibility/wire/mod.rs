@@ -1,7 +1,9 @@
 //! The opt-in strict check: what Buf's `WIRE` and `WIRE_JSON` breaking
 //! categories report and Confluent does not (field number reuse,
 //! wire- and JSON-incompatible type and cardinality changes, deleted
-//! reserved ranges, deleted enum values, renamed fields and JSON names…).
+//! reserved ranges, deleted enum values, renamed fields and JSON names…),
+//! plus the gRPC contract: Buf's `FILE` rules that a service or an RPC
+//! is not deleted, since a deleted RPC breaks every client calling it.
 //!
 //! Elements are paired as Buf pairs them: files by import path (the
 //! schema's own files with each other), messages, enums and services by
@@ -20,7 +22,8 @@ use prost_reflect::{EnumDescriptor, FileDescriptor, MessageDescriptor, ServiceDe
 
 use crate::{Direction, Finding, Rule};
 
-/// Buf's rule ids (buf v1.75, categories `WIRE` ∪ `WIRE_JSON`).
+/// Buf's rule ids (buf v1.75, categories `WIRE` ∪ `WIRE_JSON`, plus
+/// `SERVICE_NO_DELETE` and `RPC_NO_DELETE` of `FILE`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum WireRule {
     FileSamePackage,
@@ -42,6 +45,8 @@ pub enum WireRule {
     EnumValueSameName,
     EnumSameJsonFormat,
     ReservedEnumNoDelete,
+    ServiceNoDelete,
+    RpcNoDelete,
     RpcSameClientStreaming,
     RpcSameServerStreaming,
     RpcSameRequestType,
@@ -75,6 +80,8 @@ impl WireRule {
             Self::EnumValueSameName => "ENUM_VALUE_SAME_NAME",
             Self::EnumSameJsonFormat => "ENUM_SAME_JSON_FORMAT",
             Self::ReservedEnumNoDelete => "RESERVED_ENUM_NO_DELETE",
+            Self::ServiceNoDelete => "SERVICE_NO_DELETE",
+            Self::RpcNoDelete => "RPC_NO_DELETE",
             Self::RpcSameClientStreaming => "RPC_SAME_CLIENT_STREAMING",
             Self::RpcSameServerStreaming => "RPC_SAME_SERVER_STREAMING",
             Self::RpcSameRequestType => "RPC_SAME_REQUEST_TYPE",
@@ -151,6 +158,7 @@ pub fn findings(previous: &FileDescriptor, current: &FileDescriptor) -> Vec<Wire
     for (p, c) in file_pairs(previous, current) {
         found.comparing(p.name(), c.name());
         file_same_package(&mut found, &p, &c);
+        services::service_no_delete(&mut found, &p, &c);
     }
     for (p, c) in pairs(
         previous.parent_pool().all_messages().collect(),

@@ -1,9 +1,31 @@
-//! RPC rules: a method keeps its streaming modes, request and response
-//! types and idempotency level.
+//! gRPC service rules: a file keeps its services, a service its RPCs, and
+//! an RPC its streaming modes, request and response types and idempotency
+//! level.
 
-use prost_reflect::{MethodDescriptor, ServiceDescriptor};
+use prost_reflect::{FileDescriptor, MethodDescriptor, ServiceDescriptor};
 
 use super::{Findings, WireRule};
+
+/// `SERVICE_NO_DELETE`: as Buf, per file, so a renamed service (or one
+/// moved to another file) is a deleted one.
+pub(super) fn service_no_delete(
+    found: &mut Findings,
+    previous: &FileDescriptor,
+    current: &FileDescriptor,
+) {
+    for p in previous.services() {
+        if !current.services().any(|c| c.name() == p.name()) {
+            found.add(
+                WireRule::ServiceNoDelete,
+                format!(
+                    "Service '{}' was deleted from file '{}'",
+                    p.full_name(),
+                    previous.name()
+                ),
+            );
+        }
+    }
+}
 
 pub(super) fn check(
     found: &mut Findings,
@@ -11,14 +33,18 @@ pub(super) fn check(
     current: &ServiceDescriptor,
 ) {
     for p in previous.methods() {
-        if let Some(c) = current.methods().find(|m| m.name() == p.name()) {
-            found.comparing(p.full_name(), c.full_name());
-            rpc_same_client_streaming(found, &p, &c);
-            rpc_same_server_streaming(found, &p, &c);
-            rpc_same_request_type(found, &p, &c);
-            rpc_same_response_type(found, &p, &c);
-            rpc_same_idempotency_level(found, &p, &c);
-        }
+        let Some(c) = current.methods().find(|m| m.name() == p.name()) else {
+            // `RPC_NO_DELETE`: the method is gone from the current service.
+            found.comparing(p.full_name(), current.full_name());
+            found.add(WireRule::RpcNoDelete, format!("{} was deleted", rpc(&p)));
+            continue;
+        };
+        found.comparing(p.full_name(), c.full_name());
+        rpc_same_client_streaming(found, &p, &c);
+        rpc_same_server_streaming(found, &p, &c);
+        rpc_same_request_type(found, &p, &c);
+        rpc_same_response_type(found, &p, &c);
+        rpc_same_idempotency_level(found, &p, &c);
     }
 }
 
