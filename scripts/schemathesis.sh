@@ -59,5 +59,6 @@ seed orders-value '{"schema":"{\"type\":\"record\",\"name\":\"Order\",\"fields\"
 seed orders-value '{"schema":"{\"type\":\"record\",\"name\":\"Order\",\"fields\":[{\"name\":\"id\",\"type\":\"long\"},{\"name\":\"note\",\"type\":\"string\",\"default\":\"\"}]}"}'
 seed ':.staging:orders-value' '{"schema":"{\"type\":\"string\"}"}'
 
-cd "$repo_root"
-"$venv/bin/schemathesis" --config-file schemathesis.toml run openapi.yaml --url "$base" "$@"
+# Run from the scratch dir: schemathesis keeps a cache in its working dir.
+cd "$work"
+"$venv/bin/schemathesis" --config-file "$repo_root/schemathesis.toml" run "$repo_root/openapi.yaml" --url "$base" "$@"
