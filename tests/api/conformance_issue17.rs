@@ -306,3 +306,75 @@ fn config_metadata_and_rules_coerce_scalars_to_text() {
         json!({"name": "r", "type": "7", "kind": "CONDITION", "disabled": true})
     );
 }
+
+/// `SchemasResource.getSchemas` filters with `RuleSet.hasRulesWithType`
+/// after `latestOnly` has picked each subject's latest version, and before
+/// paging; an empty `ruleType` filters nothing.
+#[test]
+fn schemas_rule_type_keeps_versions_with_a_rule_of_that_type() {
+    let server = Server::start();
+    assert_eq!(
+        server.put("/config", r#"{"compatibility":"NONE"}"#).status,
+        200
+    );
+    let with_rules = |schema: &str, domain: &str, migration: &str| {
+        json!({
+            "schema": schema,
+            "ruleSet": {
+                "domainRules": [{"name": "d", "type": domain}],
+                "migrationRules": [{"name": "m", "type": migration}]
+            }
+        })
+        .to_string()
+    };
+    assert_eq!(
+        server
+            .post(
+                "/subjects/a/versions",
+                &with_rules("\"string\"", "CEL", "JSONATA")
+            )
+            .status,
+        200
+    );
+    assert_eq!(
+        server
+            .post("/subjects/a/versions", r#"{"schema":"\"int\""}"#)
+            .status,
+        200
+    );
+    assert_eq!(
+        server
+            .post(
+                "/subjects/b/versions",
+                &with_rules("\"long\"", "ENCRYPT", "CEL_FIELD")
+            )
+            .status,
+        200
+    );
+    let listed = |query: &str| -> Vec<(String, i64)> {
+        let reply = server.get(&format!("/schemas?{query}"));
+        assert_eq!(reply.status, 200, "{query}: {:?}", reply.body);
+        reply
+            .body
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| {
+                (
+                    s["subject"].as_str().unwrap().to_owned(),
+                    s["version"].as_i64().unwrap(),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(listed("ruleType=CEL"), vec![("a".to_owned(), 1)]);
+    assert_eq!(listed("ruleType=CEL_FIELD"), vec![("b".to_owned(), 1)]);
+    assert_eq!(listed("ruleType=JSONATA"), vec![("a".to_owned(), 1)]);
+    assert_eq!(listed("ruleType=cel"), vec![]);
+    assert_eq!(listed("ruleType=CEL&latestOnly=true"), vec![]);
+    assert_eq!(
+        listed("ruleType=ENCRYPT&latestOnly=true"),
+        vec![("b".to_owned(), 1)]
+    );
+    assert_eq!(listed("ruleType=").len(), 3);
+}
