@@ -10,7 +10,8 @@ use serde_json::{Map, Value};
 use treaty_compat::SchemaType;
 
 use super::error::{ApiError, ApiResult};
-use crate::registry::{sorted_metadata, RequestReference, SchemaRequest};
+use super::typed::{metadata_field, rule_set_field};
+use crate::registry::{RequestReference, SchemaRequest};
 
 /// A raw request body, read within the configured size limit.
 pub struct JsonBody(Bytes);
@@ -94,7 +95,7 @@ fn jackson_message(text: &[u8], error: &serde_json::Error) -> String {
     )
 }
 
-fn token_name(value: &Value) -> &'static str {
+pub(super) fn token_name(value: &Value) -> &'static str {
     match value {
         Value::Array(_) => "Array value (token `JsonToken.START_ARRAY`)",
         Value::Object(_) => "Object value (token `JsonToken.START_OBJECT`)",
@@ -106,7 +107,7 @@ fn token_name(value: &Value) -> &'static str {
 }
 
 /// Jackson's message for a body of the wrong JSON shape.
-fn shape_message(java_type: &str, value: &Value) -> String {
+pub(super) fn shape_message(java_type: &str, value: &Value) -> String {
     match value {
         Value::String(s) => format!(
             "Cannot construct instance of `{java_type}` (although at least one Creator exists): no String-argument constructor/factory method to deserialize from String value ('{s}')"
@@ -133,6 +134,12 @@ pub fn text_field(value: Option<&Value>) -> ApiResult<Option<String>> {
 
 /// A Boolean field: `true`/`false`, their text in any case, or 1/0.
 pub fn bool_field(value: Option<&Value>) -> ApiResult<Option<bool>> {
+    typed_bool_field(value, "java.lang.Boolean")
+}
+
+/// A boolean field whose Java type (`java.lang.Boolean`, or the primitive
+/// `boolean`) is named in Jackson's message.
+pub fn typed_bool_field(value: Option<&Value>, java_type: &str) -> ApiResult<Option<bool>> {
     match value {
         None | Some(Value::Null) => Ok(None),
         Some(Value::Bool(b)) => Ok(Some(*b)),
@@ -140,10 +147,10 @@ pub fn bool_field(value: Option<&Value>) -> ApiResult<Option<bool>> {
         Some(Value::String(s)) if s.eq_ignore_ascii_case("false") => Ok(Some(false)),
         Some(Value::Number(n)) if n.as_i64().is_some() => Ok(Some(n.as_i64() != Some(0))),
         Some(Value::String(s)) => Err(ApiError::bad_request(format!(
-            "Cannot deserialize value of type `java.lang.Boolean` from String \"{s}\": only \"true\" or \"false\" recognized"
+            "Cannot deserialize value of type `{java_type}` from String \"{s}\": only \"true\" or \"false\" recognized"
         ))),
         Some(other) => Err(ApiError::bad_request(format!(
-            "Cannot deserialize value of type `java.lang.Boolean` from {}",
+            "Cannot deserialize value of type `{java_type}` from {}",
             token_name(other)
         ))),
     }
@@ -181,33 +188,6 @@ pub fn int_field(value: Option<&Value>) -> ApiResult<Option<i32>> {
             token_name(other)
         ))),
     }
-}
-
-/// `metadata`: Confluent keeps `tags`, `properties` (values as strings) and
-/// `sensitive`, and ignores anything else.
-fn metadata_field(value: Option<&Value>) -> ApiResult<Option<Value>> {
-    let map = match value {
-        None | Some(Value::Null) => return Ok(None),
-        Some(Value::Object(map)) => map,
-        Some(other) => return Err(ApiError::bad_request(shape_message("Metadata", other))),
-    };
-    let mut metadata = Map::new();
-    if let Some(tags) = map.get("tags").filter(|t| !t.is_null()) {
-        metadata.insert("tags".into(), tags.clone());
-    }
-    if let Some(Value::Object(properties)) = map.get("properties") {
-        let mut strings = Map::new();
-        for (key, value) in properties {
-            if let Some(text) = text_field(Some(value))? {
-                strings.insert(key.clone(), Value::String(text));
-            }
-        }
-        metadata.insert("properties".into(), Value::Object(strings));
-    }
-    if let Some(sensitive) = map.get("sensitive").filter(|s| !s.is_null()) {
-        metadata.insert("sensitive".into(), sensitive.clone());
-    }
-    Ok(Some(sorted_metadata(&Value::Object(metadata))))
 }
 
 fn references_field(value: Option<&Value>) -> ApiResult<Vec<RequestReference>> {
@@ -281,11 +261,7 @@ fn any_schema_request(body: &JsonBody, java_argument: &str) -> ApiResult<SchemaR
         schema_type,
         references: references_field(map.get("references"))?,
         metadata: metadata_field(map.get("metadata"))?,
-        rule_set: match map.get("ruleSet") {
-            None | Some(Value::Null) => None,
-            Some(rules @ Value::Object(_)) => Some(rules.clone()),
-            Some(other) => return Err(ApiError::bad_request(shape_message("RuleSet", other))),
-        },
+        rule_set: rule_set_field(map.get("ruleSet"))?,
         version: int_field(map.get("version"))?,
         id: int_field(map.get("id"))?,
     })

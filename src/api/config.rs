@@ -14,6 +14,7 @@ use super::negotiate::json_response;
 use super::params::Params;
 use super::path::PathParams;
 use super::routes::Routes;
+use super::typed::{metadata_field, rule_set_field};
 use crate::auth::policy::Operation::{AlterConfigs, Read};
 use crate::auth::policy::Rule::{Authenticated, Global, Subject};
 use crate::registry::Registry;
@@ -71,8 +72,8 @@ async fn delete_subject(
     ))
 }
 
-/// Jackson's coercions for the typed fields of `ConfigUpdateRequest`; an
-/// explicit `null` stays, to clear the field.
+/// Jackson's coercions for the typed fields of `ConfigUpdateRequest`, read
+/// as registration reads them; an explicit `null` stays, to clear the field.
 fn config_update(mut body: Map<String, Value>) -> ApiResult<Map<String, Value>> {
     for name in [
         "normalize",
@@ -86,6 +87,16 @@ fn config_update(mut body: Map<String, Value>) -> ApiResult<Map<String, Value>> 
     for name in ["alias", "compatibilityGroup"] {
         if let Some(text) = text_field(body.get(name))? {
             body.insert(name.to_owned(), Value::String(text));
+        }
+    }
+    for name in ["defaultMetadata", "overrideMetadata"] {
+        if let Some(metadata) = metadata_field(body.get(name))? {
+            body.insert(name.to_owned(), metadata);
+        }
+    }
+    for name in ["defaultRuleSet", "overrideRuleSet"] {
+        if let Some(rule_set) = rule_set_field(body.get(name))? {
+            body.insert(name.to_owned(), rule_set);
         }
     }
     Ok(body)

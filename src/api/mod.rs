@@ -20,6 +20,7 @@ mod root;
 mod routes;
 mod schemas;
 mod subjects;
+mod typed;
 mod views;
 
 use std::convert::Infallible;

@@ -62,6 +62,14 @@ impl Routes {
         self.add(Method::DELETE, path, rule, handler)
     }
 
+    /// A method no handler answers (axum's 405, its `Allow` header left
+    /// alone), given the rule of its path's other methods, so that a
+    /// request for it is authorized as they are before it is refused.
+    pub fn unrouted(mut self, method: Method, path: &'static str, rule: Rule) -> Self {
+        self.rules.push((path, method, rule));
+        self
+    }
+
     fn add<H, T>(mut self, method: Method, path: &'static str, rule: Rule, handler: H) -> Self
     where
         H: Handler<T, Arc<Registry>>,

@@ -52,12 +52,29 @@ async fn list_schemas(
         params.flag("deleted"),
         params.flag("latestOnly"),
     );
+    let rule_type = params.get("ruleType").filter(|name| !name.is_empty());
     let views: Vec<_> = schemas
         .iter()
         .filter(|view| access.sees(&view.subject))
+        .filter(|view| rule_type.is_none_or(|name| has_rule_of_type(&view.content, name)))
         .map(|view| views::schema(view, Cow::Borrowed(&view.content.schema)))
         .collect();
     Ok(json_response(&page.apply(views, Some(SCHEMA_SEARCH_LIMIT))))
+}
+
+/// 7.9's `ruleType` filter (`RuleSet.hasRulesWithType`): a domain or
+/// migration rule whose `type` is exactly `name`. It applies after
+/// `latestOnly` picks each subject's latest version, so a subject whose
+/// latest version has no such rule is left out entirely.
+fn has_rule_of_type(content: &SchemaContent, name: &str) -> bool {
+    let Some(rule_set) = content.rule_set.as_deref() else {
+        return false;
+    };
+    ["domainRules", "migrationRules"].iter().any(|list| {
+        rule_set[*list]
+            .as_array()
+            .is_some_and(|rules| rules.iter().any(|rule| rule["type"] == name))
+    })
 }
 
 /// A schema id is shown to a caller who may read a subject holding it (a

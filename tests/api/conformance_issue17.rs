@@ -229,3 +229,152 @@ fn confluents_bare_500s_are_answered_with_a_4xx_json_error() {
     }
     assert_eq!(server.get("/mode").body, json!({"mode": "READWRITE"}));
 }
+
+/// `ConfigUpdateRequest` binds `defaultMetadata`/`overrideMetadata` to
+/// `Metadata` and the rule sets to `RuleSet` of `Rule`s, as registration
+/// does: Jackson refuses a wrong shape with 400, and nothing is stored.
+#[test]
+fn config_metadata_and_rule_sets_of_the_wrong_shape_are_refused_as_jackson_does() {
+    let server = Server::start();
+    let rule = "io.confluent.kafka.schemaregistry.client.rest.entities.Rule";
+    for (body, message) in [
+        (
+            json!({"overrideRuleSet": {"domainRules": [{"name": "r", "disabled": {}}]}}),
+            "Cannot deserialize value of type `boolean` from Object value (token `JsonToken.START_OBJECT`)".to_owned(),
+        ),
+        (
+            json!({"overrideMetadata": {"properties": {"a": [5]}}}),
+            "Cannot deserialize value of type `java.lang.String` from Array value (token `JsonToken.START_ARRAY`)".to_owned(),
+        ),
+        (
+            json!({"defaultMetadata": {"tags": {"Order.ssn": "PII"}}}),
+            "Cannot deserialize value of type `java.util.HashSet<java.lang.String>` from String value".to_owned(),
+        ),
+        (
+            json!({"defaultRuleSet": {"migrationRules": 5}}),
+            format!("Cannot deserialize value of type `java.util.ArrayList<{rule}>` from Number value"),
+        ),
+        (
+            json!({"defaultRuleSet": {"domainRules": [{"kind": "MAYBE"}]}}),
+            "Cannot deserialize value of type `io.confluent.kafka.schemaregistry.client.rest.entities.RuleKind` from String \"MAYBE\": not one of the values accepted for Enum class: [TRANSFORM, CONDITION]".to_owned(),
+        ),
+    ] {
+        for path in ["/config", "/config/s"] {
+            let reply = server.put(path, &body.to_string());
+            assert_eq!(
+                (reply.status, reply.body),
+                (400, json!({"error_code": 400, "message": message})),
+                "{path} {body}"
+            );
+        }
+        let registered = server.post(
+            "/subjects/s/versions",
+            &json!({"schema": "\"string\"", "metadata": body.get("overrideMetadata").or(body.get("defaultMetadata")), "ruleSet": body.get("overrideRuleSet").or(body.get("defaultRuleSet"))}).to_string(),
+        );
+        assert_eq!(registered.status, 400, "register {body}: {:?}", registered.body);
+        assert_eq!(registered.body["message"], message);
+    }
+    assert_eq!(
+        server.get("/config").body,
+        json!({"compatibilityLevel": "BACKWARD"})
+    );
+}
+
+/// Scalars coerce to text where `Metadata` and `Rule` want strings, as
+/// Jackson's scalar coercion does, and are stored as text; a null rule
+/// list is left out, as Confluent's `NON_EMPTY` answers leave it.
+#[test]
+fn config_metadata_and_rules_coerce_scalars_to_text() {
+    let server = Server::start();
+    let body = json!({
+        "overrideMetadata": {"properties": {"a": 5, "b": true}},
+        "overrideRuleSet": {"migrationRules": null, "domainRules": [{"name": "r", "type": 7, "kind": "CONDITION", "disabled": "true"}]}
+    });
+    let reply = server.put("/config/s", &body.to_string());
+    assert_eq!(reply.status, 200, "{:?}", reply.body);
+    let stored = server.get("/config/s").body;
+    assert_eq!(
+        stored["overrideMetadata"]["properties"],
+        json!({"a": "5", "b": "true"})
+    );
+    assert!(
+        stored["overrideRuleSet"].get("migrationRules").is_none(),
+        "{stored}"
+    );
+    assert_eq!(
+        stored["overrideRuleSet"]["domainRules"][0],
+        json!({"name": "r", "type": "7", "kind": "CONDITION", "disabled": true})
+    );
+}
+
+/// `SchemasResource.getSchemas` filters with `RuleSet.hasRulesWithType`
+/// after `latestOnly` has picked each subject's latest version, and before
+/// paging; an empty `ruleType` filters nothing.
+#[test]
+fn schemas_rule_type_keeps_versions_with_a_rule_of_that_type() {
+    let server = Server::start();
+    assert_eq!(
+        server.put("/config", r#"{"compatibility":"NONE"}"#).status,
+        200
+    );
+    let with_rules = |schema: &str, domain: &str, migration: &str| {
+        json!({
+            "schema": schema,
+            "ruleSet": {
+                "domainRules": [{"name": "d", "type": domain}],
+                "migrationRules": [{"name": "m", "type": migration}]
+            }
+        })
+        .to_string()
+    };
+    assert_eq!(
+        server
+            .post(
+                "/subjects/a/versions",
+                &with_rules("\"string\"", "CEL", "JSONATA")
+            )
+            .status,
+        200
+    );
+    assert_eq!(
+        server
+            .post("/subjects/a/versions", r#"{"schema":"\"int\""}"#)
+            .status,
+        200
+    );
+    assert_eq!(
+        server
+            .post(
+                "/subjects/b/versions",
+                &with_rules("\"long\"", "ENCRYPT", "CEL_FIELD")
+            )
+            .status,
+        200
+    );
+    let listed = |query: &str| -> Vec<(String, i64)> {
+        let reply = server.get(&format!("/schemas?{query}"));
+        assert_eq!(reply.status, 200, "{query}: {:?}", reply.body);
+        reply
+            .body
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| {
+                (
+                    s["subject"].as_str().unwrap().to_owned(),
+                    s["version"].as_i64().unwrap(),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(listed("ruleType=CEL"), vec![("a".to_owned(), 1)]);
+    assert_eq!(listed("ruleType=CEL_FIELD"), vec![("b".to_owned(), 1)]);
+    assert_eq!(listed("ruleType=JSONATA"), vec![("a".to_owned(), 1)]);
+    assert_eq!(listed("ruleType=cel"), vec![]);
+    assert_eq!(listed("ruleType=CEL&latestOnly=true"), vec![]);
+    assert_eq!(
+        listed("ruleType=ENCRYPT&latestOnly=true"),
+        vec![("b".to_owned(), 1)]
+    );
+    assert_eq!(listed("ruleType=").len(), 3);
+}
