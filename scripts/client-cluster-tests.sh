@@ -3,8 +3,9 @@
 # scripts/client-js-tests.sh, JavaScript) against 3-node treaty clusters:
 # one tansu broker for the run, and for every test three nodes on a schemas
 # topic of their own (scripts/cluster_serve.py), the clients pointed at a
-# follower, so every write is forwarded, and, where a client takes several
-# URLs, at all three. The two suites run side by side.
+# follower, so every write is forwarded, and the Python client at all three
+# (see scripts/cluster_serve.py for why not the JavaScript one). The two
+# suites run side by side.
 #
 # The caller builds treaty first (cargo build); this script does not run cargo.
 #

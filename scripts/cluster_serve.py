@@ -8,7 +8,14 @@ TREATY_BIN (scripts/client-cluster-tests.sh sets it up), each of those starts
 three treaty nodes instead, on one Kafka broker and a schemas topic of their
 own, and announces a FOLLOWER: every write the tests make is forwarded to
 the writer. A second line, `treaty cluster urls: URL,URL,URL` (the follower
-first), lets clients that take several URLs use all three.
+first), lets clients that take several URLs use all three: the Python
+client does (it moves to the next URL only when one cannot be reached
+or answers 408, 429 or 5xx).
+The JavaScript client is given the follower alone: it moves to the next
+URL on any error answer, 404 included, so a "not found" from the node that
+acknowledged a delete would be replaced by the answer of a node that has
+not read the delete yet (any registry that serves reads from followers,
+Confluent's included, answers so).
 
     TREATY_CLUSTER_BIN       the real treaty binary
     TREATY_KAFKA_BOOTSTRAP   the broker (HOST:PORT)

@@ -18,9 +18,7 @@ import { RestError, SchemaRegistryClient } from '@confluentinc/schemaregistry';
 
 const STARTUP_TIMEOUT_MS = 20_000;
 const SHUTDOWN_TIMEOUT_MS = 10_000;
-const LISTENING = /treaty listening on (\S+:\d+)\n/;
-// Printed by scripts/cluster_serve.py: every node of a cluster, the announced one first.
-const CLUSTER_URLS = /treaty cluster urls: (\S+)/;
+const LISTENING = /treaty listening on (\S+:\d+)/;
 
 export function treatyBinPath() {
     if (process.env.TREATY_BIN) {
@@ -67,8 +65,6 @@ export class TreatyServer {
         this.child = null;
         this.exit = null;
         this.url = null;
-        // What a client that takes several URLs is given.
-        this.clientUrls = null;
     }
 
     logs() {
@@ -106,11 +102,9 @@ export class TreatyServer {
         });
         const deadline = Date.now() + STARTUP_TIMEOUT_MS;
         while (Date.now() < deadline) {
-            const stdout = readOr(this.stdoutPath);
-            const match = LISTENING.exec(stdout);
+            const match = LISTENING.exec(readOr(this.stdoutPath));
             if (match) {
                 this.url = `http://${match[1]}`;
-                this.clientUrls = CLUSTER_URLS.exec(stdout)?.[1].split(',') ?? [this.url];
                 return this.url;
             }
             if (this.exit) {
@@ -154,15 +148,15 @@ export class TreatyServer {
 }
 
 /**
- * A Confluent JavaScript client on `urls` (one URL or several). No retries: a 5xx from treaty must
+ * A Confluent JavaScript client on `url`. No retries: a 5xx from treaty must
  * fail the test at once rather than be retried away.
  *
  * The client caches (subject, schema) -> id, id -> schema, subject/version ->
  * schema and the latest version per subject, so every check that must reach
  * the server uses a fresh client.
  */
-export function newClient(urls) {
-    return new SchemaRegistryClient({ baseURLs: [urls].flat(), maxRetries: 0 });
+export function newClient(url) {
+    return new SchemaRegistryClient({ baseURLs: [url], maxRetries: 0 });
 }
 
 /**
@@ -180,7 +174,7 @@ export function serverTest(name, options, fn) {
         const server = new TreatyServer(options.server ?? {});
         const clients = [];
         const make = () => {
-            const client = newClient(server.clientUrls);
+            const client = newClient(server.url);
             clients.push(client);
             return client;
         };
