@@ -10,8 +10,9 @@
 # succeeds), and how long a fresh node with an empty data dir takes to
 # catch up with a topic holding BENCH_RECORDS records. Knobs (environment):
 # BENCH_DURATION (s per wrk run, 15), BENCH_CONNECTIONS (16),
-# BENCH_FAILOVERS (5), BENCH_RECORDS (100000), BENCH_OUT (also write the
-# table to this file).
+# BENCH_FAILOVERS (5), BENCH_RECORDS (100000), BENCH_KAFKA_CONFIG (more
+# KEY=VALUE librdkafka settings for the three nodes, space-separated),
+# BENCH_OUT (also write the table to this file).
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -66,12 +67,15 @@ cluster_field() { # PORT FIELD: a field of GET /v1/cluster, or nothing
 start_tansu "$work/tansu"
 log "tansu on $tansu_bootstrap"
 
+kafka_config=()
+for setting in ${BENCH_KAFKA_CONFIG:-}; do kafka_config+=(--kafka-config "$setting"); done
+
 # Starts (or restarts) the node on port $1 with its own data dir.
 start_node() {
     local port=$1
     "$work/treaty" serve --listen "127.0.0.1:$port" --data-dir "$work/node-$port" \
         --kafka-bootstrap "$tansu_bootstrap" --advertised-url "http://127.0.0.1:$port" \
-        --kafka-config session.timeout.ms=2000 "${@:2}" \
+        --kafka-config session.timeout.ms=2000 "${kafka_config[@]}" \
         >>"$work/node-$port.out" 2>>"$work/node-$port.err" &
     node_pid[$port]=$!
 }
@@ -137,7 +141,7 @@ for round in $(seq 1 "$failovers"); do
     wait "${node_pid[$writer]}" 2>/dev/null || true
     unset "node_pid[$writer]"
     attempt=0
-    until register_once "$survivor" "$round-$attempt"; do
+    until register_once "$survivor" "${round}_$attempt"; do
         attempt=$((attempt + 1))
         (($(now_ms) - killed < 60000)) || { log "no write succeeded within 60 s"; exit 1; }
         sleep 0.02
