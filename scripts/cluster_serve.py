@@ -83,7 +83,11 @@ class Node:
                  "--kafka-bootstrap", bootstrap, "--kafka-topic", topic,
                  # tansu accepts a group session shorter than Kafka's 6 s
                  # least: a node that stopped is replaced sooner.
-                 "--kafka-config", "session.timeout.ms=2000", *flags],
+                 "--kafka-config", "session.timeout.ms=2000",
+                 # The group's rebalance waits this long for members of the
+                 # last generation: a cluster restarted on the same DIR
+                 # elects its writer sooner.
+                 "--kafka-config", "max.poll.interval.ms=6000", *flags],
                 stdin=subprocess.DEVNULL, stdout=out, stderr=err,
                 preexec_fn=die_with_parent,
             )
