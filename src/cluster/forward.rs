@@ -46,6 +46,21 @@ pub async fn forward(request: Request, writer: &str) -> Response {
     }
 }
 
+/// The offset the writer has applied (its `GET /v1/cluster`), which a
+/// write it has acknowledged lies at or before; `None` when it cannot be had.
+pub async fn applied_offset(writer: &str) -> Option<i64> {
+    let request = Request::get("/v1/cluster").body(Body::empty()).ok()?;
+    let asking = async {
+        let response = send(request, writer).await.ok()?;
+        let body = axum::body::to_bytes(response.into_body(), 64 * 1024)
+            .await
+            .ok()?;
+        let status: serde_json::Value = serde_json::from_slice(&body).ok()?;
+        status["appliedOffset"].as_i64()
+    };
+    tokio::time::timeout(FORWARD_TIMEOUT, asking).await.ok()?
+}
+
 /// Confluent's 50004: no writer to forward to.
 pub fn no_writer() -> Response {
     // Confluent's message for a registration; its other writes word it

@@ -61,9 +61,20 @@ impl tower::Service<Request> for ClusterApi {
                 .node
                 .writer_url()
                 .filter(|url| *url != self.node.advertised_url);
+            let node = Arc::clone(&self.node);
             return Box::pin(async move {
                 Ok(match writer {
-                    Some(writer) => forward::forward(request, &writer).await,
+                    Some(writer) => {
+                        let response = forward::forward(request, &writer).await;
+                        // Read-your-writes on the node that acknowledges:
+                        // the caller's next read here sees the write.
+                        if response.status().is_success() {
+                            if let Some(offset) = forward::applied_offset(&writer).await {
+                                node.await_applied(offset).await;
+                            }
+                        }
+                        response
+                    }
                     None => forward::no_writer(),
                 })
             });

@@ -19,6 +19,10 @@ use crate::log::KafkaLog;
 use crate::registry::Registry;
 use crate::store::Store;
 
+/// Longest a follower holds back its answer to a forwarded write for its
+/// reader to apply it.
+const APPLY_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+
 /// This node's part in the cluster.
 pub struct Node {
     /// The URL other nodes reach this one at.
@@ -95,6 +99,14 @@ impl Node {
         self.log.set_writer(Some(writer));
         tracing::info!(marker, "this node writes the schemas topic");
         Ok(())
+    }
+
+    /// Waits until the reader has applied the topic up to `offset`, or
+    /// [`APPLY_WAIT`] has passed (the write stands either way; only a read
+    /// right after it might not see it yet).
+    pub async fn await_applied(&self, offset: i64) {
+        let mut read_to = self.read_to.subscribe();
+        let _ = tokio::time::timeout(APPLY_WAIT, read_to.wait_for(|next| *next > offset)).await;
     }
 
     pub fn is_writer(&self) -> bool {

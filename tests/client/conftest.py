@@ -19,6 +19,8 @@ from confluent_kafka.schema_registry import SchemaRegistryClient
 STARTUP_TIMEOUT_S = 20.0
 SHUTDOWN_TIMEOUT_S = 10.0
 LISTENING = re.compile(r"treaty listening on (\S+:\d+)")
+# Printed by scripts/cluster_serve.py: every node of a cluster, the announced one first.
+CLUSTER_URLS = re.compile(r"treaty cluster urls: (\S+)")
 
 
 def treaty_bin_path() -> Path:
@@ -44,6 +46,8 @@ class TreatyServer:
         self.stderr_path = log_dir / "treaty.stderr"
         self.process = None
         self.url = None
+        # What a client that takes several URLs is given.
+        self.client_url = None
 
     def logs(self) -> str:
         parts = []
@@ -78,11 +82,12 @@ class TreatyServer:
         deadline = time.monotonic() + STARTUP_TIMEOUT_S
         while time.monotonic() < deadline:
             text = self.stdout_path.read_text(errors="replace")
-            for line in text.splitlines():
-                match = LISTENING.search(line)
-                if match:
-                    self.url = "http://" + match.group(1)
-                    return self.url
+            match = LISTENING.search(text)
+            if match and text.endswith("\n"):
+                self.url = "http://" + match.group(1)
+                cluster = CLUSTER_URLS.search(text)
+                self.client_url = cluster.group(1) if cluster else self.url
+                return self.url
             if self.process.poll() is not None:
                 raise RuntimeError(
                     f"treaty exited with status {self.process.returncode} before listening\n"
@@ -160,7 +165,7 @@ def treaty_url(treaty) -> str:
 
 
 @pytest.fixture
-def new_client(treaty_url):
+def new_client(treaty):
     """Factory of SchemaRegistryClient instances on the test's server.
 
     The client caches aggressively (id<->schema, subject/version, latest);
@@ -168,7 +173,7 @@ def new_client(treaty_url):
     clients = []
 
     def make(url: str = None) -> SchemaRegistryClient:
-        client = SchemaRegistryClient({"url": url or treaty_url})
+        client = SchemaRegistryClient({"url": url or treaty.client_url})
         clients.append(client)
         return client
 
