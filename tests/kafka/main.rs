@@ -4,6 +4,10 @@
 
 mod broker;
 mod cluster;
+mod failover;
 mod log;
 mod node;
+mod raw;
+mod rebuild;
 mod topic;
+mod zombie;
