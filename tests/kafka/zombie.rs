@@ -13,6 +13,9 @@ use crate::raw;
 
 const CLIENTS: usize = 4;
 
+/// A subject written once, and what the writer answered.
+type Answer = (String, Result<i64, String>);
+
 #[test]
 fn a_paused_writer_woken_after_a_takeover_gets_nothing_acknowledged_or_applied() {
     let Some(broker) = Tansu::start() else { return };
@@ -27,7 +30,7 @@ fn a_paused_writer_woken_after_a_takeover_gets_nothing_acknowledged_or_applied()
 
     // Clients writing straight to the writer, each write once, never
     // retried elsewhere: (subject, answer).
-    let answers: Arc<Mutex<Vec<(String, Result<i64, String>)>>> = Arc::default();
+    let answers: Arc<Mutex<Vec<Answer>>> = Arc::default();
     let stop = Arc::new(AtomicBool::new(false));
     let clients: Vec<_> = (0..CLIENTS)
         .map(|client| {
