@@ -21,6 +21,9 @@ use crate::kafka::Error;
 /// session.timeout.ms=…` lowers it where the broker allows.
 const SESSION_TIMEOUT_MS: &str = "6000";
 
+/// How often an elected node checks that its writer's term is still on.
+const TERM_CHECK: Duration = Duration::from_millis(500);
+
 /// Hands the group's decisions to the election loop: `true` when this node
 /// is assigned the partition, `false` when it loses it.
 struct Elector(mpsc::UnboundedSender<bool>);
@@ -64,19 +67,33 @@ pub async fn run(node: Arc<Node>) -> Result<(), Error> {
             }
         }
     });
-    while let Some(elected) = decisions.recv().await {
+    let mut elected = false;
+    // A writer whose append failed ends its term ([`crate::log::KafkaLog`]);
+    // while this node is still elected, it starts another.
+    let mut check = tokio::time::interval(TERM_CHECK);
+    loop {
+        tokio::select! {
+            decision = decisions.recv() => match decision {
+                Some(decision) => elected = decision,
+                None => return Ok(()),
+            },
+            _ = check.tick() => {}
+        }
         if !elected {
             node.stop_writing();
+            continue;
+        }
+        if node.is_writer() {
             continue;
         }
         while let Err(error) = node.become_writer().await {
             tracing::error!("could not become the writer, retrying: {error}");
             tokio::time::sleep(Duration::from_secs(1)).await;
             if let Ok(false) = decisions.try_recv() {
+                elected = false;
                 node.stop_writing();
                 break;
             }
         }
     }
-    Ok(())
 }

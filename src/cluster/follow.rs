@@ -1,10 +1,13 @@
 //! The reader every node runs: it reads the schemas topic from the offset
 //! after the last one its store holds, keeps each record in the store at
-//! its offset and applies it to the registry.
+//! its offset and applies it to the registry, a treaty writer's batch once
+//! it is confirmed ([`Unconfirmed`]).
 
 use std::time::Duration;
 
+use super::unconfirmed::Unconfirmed;
 use super::Node;
+use crate::kafka::reader::Role;
 use crate::kafka::{ReadEvent, Reader};
 use crate::records::Record;
 use crate::store::Position;
@@ -31,18 +34,19 @@ async fn read(node: &Node) -> Result<(), Box<dyn std::error::Error + Send + Sync
     tracing::info!(from, topic = %node.config.topic, "reading the schemas topic");
     let mut reader = Reader::start(&node.config, from)?;
     let mut batch: Vec<(Position, Record)> = Vec::new();
+    let mut unconfirmed = Unconfirmed::default();
     loop {
         let caught_up = match reader.next().await? {
             ReadEvent::Record {
                 offset,
                 record,
-                writer,
+                tag,
                 ..
             } => {
-                if let Some(url) = writer {
-                    node.heard_from_writer(url);
+                if let Some(Role::Marker { writer }) = tag.as_ref().map(|t| &t.role) {
+                    node.heard_from_writer(writer.clone());
                 }
-                batch.push((offset as Position, record));
+                batch.extend(unconfirmed.read(offset as Position, record, tag.as_ref()));
                 false
             }
             ReadEvent::Skipped { .. } => false,
@@ -56,7 +60,10 @@ async fn read(node: &Node) -> Result<(), Box<dyn std::error::Error + Send + Sync
                     store.write(fresh.iter().map(|(p, r)| (*p, r)), false)
                 })
                 .await?;
-            node.read_to.send_replace(reader.next_offset());
+            let settled_to = unconfirmed
+                .first_held()
+                .map_or(reader.next_offset(), |held| held as i64);
+            node.read_to.send_replace(settled_to);
         }
         if caught_up {
             node.mark_caught_up();

@@ -8,6 +8,7 @@ pub mod elect;
 mod follow;
 mod forward;
 pub mod http;
+mod unconfirmed;
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, RwLock};

@@ -4,16 +4,14 @@
 //! `transactional.id` every node shares; every node reads it back.
 //!
 //! [`config`] says where the topic is, [`topic`] makes sure it exists as
-//! Confluent requires, [`writer`] appends, [`reader`] reads from an offset,
-//! and [`catch_up`] reads to the true end of the log.
+//! Confluent requires, [`writer`] appends, and [`reader`] reads from an
+//! offset.
 
-pub mod catch_up;
 pub mod config;
 pub mod reader;
 pub mod topic;
 pub mod writer;
 
-pub use catch_up::catch_up;
 pub use config::KafkaConfig;
 pub use reader::{ReadEvent, Reader};
 pub use topic::ensure_topic;

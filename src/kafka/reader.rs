@@ -8,10 +8,10 @@
 
 use rdkafka::consumer::{Consumer, StreamConsumer};
 use rdkafka::error::KafkaError;
-use rdkafka::message::{Headers, Message};
+use rdkafka::message::{BorrowedHeaders, Headers, Message};
 use rdkafka::{Offset, TopicPartitionList};
 
-use super::writer::WRITER_HEADER;
+use super::writer::{Term, BATCH_HEADER, CONFIRM_HEADER, TERM_HEADER, WRITER_HEADER};
 use super::{Error, KafkaConfig, PARTITION};
 use crate::records::{Record, Skipped};
 
@@ -31,14 +31,52 @@ pub enum ReadEvent {
         offset: i64,
         key: Vec<u8>,
         record: Record,
-        /// The node URL a writer's marker names ([`super::Writer::mark`]).
-        writer: Option<String>,
+        /// What a treaty writer's headers say of the record; `None` for
+        /// records other registries wrote.
+        tag: Option<Tag>,
     },
     /// A record treaty does not apply (already logged as a warning).
     Skipped { offset: i64, reason: String },
     /// Everything up to the partition's high watermark has been read;
     /// `next_offset` is where the next record will be.
     CaughtUp { next_offset: i64 },
+}
+
+/// A record as a treaty writer's term wrote it ([`super::writer`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Tag {
+    pub term: Term,
+    pub role: Role,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Role {
+    /// The NOOP that starts the term, naming the writer node's URL.
+    Marker { writer: String },
+    /// A record of the term's batch with this number.
+    Batch(u64),
+    /// The NOOP that confirms the term's batch with this number.
+    Confirm(u64),
+}
+
+impl Tag {
+    fn from_headers(headers: &BorrowedHeaders) -> Option<Self> {
+        let text = |key: &str| {
+            let header = headers.iter().find(|h| h.key == key)?;
+            std::str::from_utf8(header.value?).ok()
+        };
+        let term = Term::from_hex(text(TERM_HEADER)?)?;
+        let role = if let Some(writer) = text(WRITER_HEADER) {
+            Role::Marker {
+                writer: writer.to_owned(),
+            }
+        } else if let Some(batch) = text(BATCH_HEADER) {
+            Role::Batch(batch.parse().ok()?)
+        } else {
+            Role::Confirm(text(CONFIRM_HEADER)?.parse().ok()?)
+        };
+        Some(Tag { term, role })
+    }
 }
 
 impl Reader {
@@ -53,7 +91,9 @@ impl Reader {
             .set("enable.auto.commit", "false")
             .set("enable.auto.offset.store", "false")
             .set("enable.partition.eof", "true")
-            // A fenced writer's aborted records are not the registry's.
+            // A fenced writer's aborted records are not the registry's;
+            // where a broker shows them all the same, `cluster`'s reader
+            // drops every batch that was never confirmed.
             .set("isolation.level", "read_committed");
         let consumer: StreamConsumer = client.create()?;
         let mut assignment = TopicPartitionList::new();
@@ -91,16 +131,13 @@ impl Reader {
             let offset = message.offset();
             self.next_offset = offset + 1;
             let key = message.key().unwrap_or_default().to_vec();
-            let writer = message.headers().and_then(|headers| {
-                let header = headers.iter().find(|h| h.key == WRITER_HEADER)?;
-                String::from_utf8(header.value?.to_vec()).ok()
-            });
+            let tag = message.headers().and_then(Tag::from_headers);
             return Ok(match Record::from_topic(message.key(), message.payload()) {
                 Ok(record) => ReadEvent::Record {
                     offset,
                     key,
                     record,
-                    writer,
+                    tag,
                 },
                 Err(Skipped(reason)) => {
                     tracing::warn!(

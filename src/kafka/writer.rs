@@ -2,7 +2,23 @@
 //! so that the broker fences every earlier writer: all nodes share one
 //! `transactional.id`, and starting a writer bumps its epoch. A fenced
 //! writer's append fails with [`Error::Fenced`] and never reports success.
+//!
+//! Each writer is a *term* ([`Term`]): every record it writes names the
+//! term and its batch in headers, and a batch counts only once a second
+//! transaction has committed a NOOP confirming it, before the append
+//! answers. Readers hold a batch until its confirmation and drop it when a
+//! record of another term comes first ([`crate::cluster`]'s reader), so a
+//! deposed writer's batch is never applied even by brokers whose
+//! `read_committed` shows aborted records (tansu, spec §3). A term whose
+//! append failed writes no more: its last batch stays unconfirmed, and the
+//! node starts a new term.
+//!
+//! A term's NOOPs share a key of their own, so that under compaction the
+//! term's last confirmation survives beside the batches it confirms: the
+//! canonical NOOP key followed by JSON whitespace that spells the term.
+//! Confluent and Karapace parse it as the plain NOOP key they skip.
 
+use std::hash::{BuildHasher, Hasher};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use rdkafka::error::KafkaError;
@@ -15,6 +31,45 @@ use crate::records::{Record, TopicRecord};
 
 /// The header of a writer's NOOP marker that holds its node's URL.
 pub const WRITER_HEADER: &str = "treaty.writer";
+/// The header of every record a term writes: the term, in hex.
+pub const TERM_HEADER: &str = "treaty.term";
+/// The header of a batch's records: the batch's number in its term.
+pub const BATCH_HEADER: &str = "treaty.batch";
+/// The header of the NOOP that confirms a batch: the batch's number.
+pub const CONFIRM_HEADER: &str = "treaty.confirm";
+
+/// One writer's identity on the topic; random, so terms never repeat.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Term(pub u64);
+
+impl Term {
+    fn random() -> Self {
+        // The standard library seeds each `RandomState` from the OS.
+        let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+        hasher.write_u32(std::process::id());
+        Term(hasher.finish())
+    }
+
+    pub fn to_hex(self) -> String {
+        format!("{:016x}", self.0)
+    }
+
+    pub fn from_hex(text: &str) -> Option<Self> {
+        u64::from_str_radix(text, 16).ok().map(Term)
+    }
+
+    /// The NOOP key of this term's markers and confirmations: Confluent's
+    /// NOOP key and 32 characters of JSON whitespace, two bits each.
+    fn noop_key(self, canonical: &[u8]) -> Vec<u8> {
+        let mut key = canonical.to_vec();
+        key.extend(
+            (0..32)
+                .rev()
+                .map(|digit| [b' ', b'\t', b'\n', b'\r'][((self.0 >> (2 * digit)) & 3) as usize]),
+        );
+        key
+    }
+}
 
 pub struct Writer {
     producer: FutureProducer,
@@ -22,7 +77,11 @@ pub struct Writer {
     /// One transaction at a time: librdkafka's producer has one open.
     turn: tokio::sync::Mutex<()>,
     /// Once fenced, always fenced: no later append may look like success.
+    /// A failed append ends the term the same way.
     fenced: AtomicBool,
+    term: Term,
+    /// The number of the last batch begun; under `turn`.
+    batches: std::sync::atomic::AtomicU64,
 }
 
 impl Writer {
@@ -44,43 +103,77 @@ impl Writer {
             topic: config.topic.clone(),
             turn: tokio::sync::Mutex::new(()),
             fenced: AtomicBool::new(false),
+            term: Term::random(),
+            batches: Default::default(),
         })
     }
 
-    /// Writes `records` in one transaction to partition 0, and answers
-    /// their offsets once it is committed.
+    pub fn term(&self) -> Term {
+        self.term
+    }
+
+    /// Writes `records` in one transaction to partition 0, confirms them in
+    /// a second one, and answers their offsets once both are committed.
     pub async fn append(&self, records: &[Record]) -> Result<Vec<i64>, Error> {
-        self.append_with(records, None).await
-    }
-
-    /// Appends a NOOP that names `node_url` as the writer in a header
-    /// ([`WRITER_HEADER`]; Confluent's readers ignore headers and NOOPs),
-    /// and answers its offset.
-    pub async fn mark(&self, node_url: &str) -> Result<i64, Error> {
-        let header = Header {
-            key: WRITER_HEADER,
-            value: Some(node_url),
-        };
-        let headers = OwnedHeaders::new().insert(header);
-        Ok(self.append_with(&[Record::Noop], Some(headers)).await?[0])
-    }
-
-    async fn append_with(
-        &self,
-        records: &[Record],
-        headers: Option<OwnedHeaders>,
-    ) -> Result<Vec<i64>, Error> {
         let encoded = records
             .iter()
             .map(Record::to_topic)
             .collect::<Result<Vec<_>, _>>()
             .map_err(|_| Error::LocalOnly)?;
         let _turn = self.turn.lock().await;
+        let batch = self.batches.fetch_add(1, Ordering::SeqCst) + 1;
+        let batch = batch.to_string();
+        let offsets = self
+            .within_term(&encoded, self.headers(BATCH_HEADER, &batch))
+            .await?;
+        let confirmation = [self.noop()];
+        self.within_term(&confirmation, self.headers(CONFIRM_HEADER, &batch))
+            .await?;
+        Ok(offsets)
+    }
+
+    /// Appends the NOOP that starts this term and names `node_url` as the
+    /// writer ([`WRITER_HEADER`]; Confluent's readers ignore headers and
+    /// NOOPs), and answers its offset.
+    pub async fn mark(&self, node_url: &str) -> Result<i64, Error> {
+        let _turn = self.turn.lock().await;
+        let headers = self.headers(WRITER_HEADER, node_url);
+        Ok(self.within_term(&[self.noop()], headers).await?[0])
+    }
+
+    fn noop(&self) -> TopicRecord {
+        let canonical = Record::Noop.to_topic().expect("a NOOP goes to the topic");
+        TopicRecord {
+            key: self.term.noop_key(&canonical.key),
+            value: None,
+        }
+    }
+
+    /// The term's header and one more.
+    fn headers(&self, key: &str, value: &str) -> OwnedHeaders {
+        let term = self.term.to_hex();
+        OwnedHeaders::new()
+            .insert(Header {
+                key: TERM_HEADER,
+                value: Some(&term),
+            })
+            .insert(Header {
+                key,
+                value: Some(value),
+            })
+    }
+
+    /// One transaction, unless the term has ended; a failure ends it.
+    async fn within_term(
+        &self,
+        records: &[TopicRecord],
+        headers: OwnedHeaders,
+    ) -> Result<Vec<i64>, Error> {
         if self.fenced.load(Ordering::SeqCst) {
             return Err(Error::Fenced);
         }
-        let outcome = self.transaction(&encoded, headers).await;
-        if matches!(outcome, Err(Error::Fenced)) {
+        let outcome = self.transaction(records, Some(headers)).await;
+        if outcome.is_err() {
             self.fenced.store(true, Ordering::SeqCst);
         }
         outcome

@@ -58,9 +58,10 @@ impl Log for KafkaLog {
         let offsets = match appended {
             Ok(offsets) => offsets,
             Err(error) => {
-                if matches!(error, Error::Fenced) {
-                    self.stop_writing(&writer);
-                }
+                // A failed append ends the writer's term: the batch may be
+                // on the topic unconfirmed, and only a new term's first
+                // record settles it.
+                self.stop_writing(&writer, &error);
                 return Err(LogError(error.to_string()));
             }
         };
@@ -71,12 +72,18 @@ impl Log for KafkaLog {
 }
 
 impl KafkaLog {
-    /// A fenced writer never writes again: drops it unless already replaced.
-    fn stop_writing(&self, fenced: &Arc<Writer>) {
+    /// A writer whose append failed never writes again: drops it unless
+    /// already replaced.
+    fn stop_writing(&self, failed: &Arc<Writer>, error: &Error) {
         let mut writer = self.writer.write().unwrap_or_else(|p| p.into_inner());
-        if writer.as_ref().is_some_and(|w| Arc::ptr_eq(w, fenced)) {
+        if writer.as_ref().is_some_and(|w| Arc::ptr_eq(w, failed)) {
             *writer = None;
-            tracing::warn!("fenced by a newer writer: this node no longer writes");
+            match error {
+                Error::Fenced => {
+                    tracing::warn!("fenced by a newer writer: this node no longer writes")
+                }
+                _ => tracing::warn!("a write failed ({error}): this node's writer term ends"),
+            }
         }
     }
 }

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use serde_json::{json, Value};
 
 use crate::broker::Tansu;
-use crate::node::Node;
+use crate::node::{agreed_writer, Node};
 
 /// What a reader of `node` sees of `subjects`: every version's id and schema.
 fn view(node: &Node, subjects: &[&str]) -> Vec<Value> {
@@ -22,25 +22,6 @@ fn view(node: &Node, subjects: &[&str]) -> Vec<Value> {
                 .collect::<Vec<_>>()
         })
         .collect()
-}
-
-/// The node every one of `nodes` names as the writer, once all agree and
-/// it says so itself; panics after `within`.
-fn agreed_writer<'n>(nodes: &[&'n Node], within: Duration) -> &'n Node {
-    let deadline = Instant::now() + within;
-    loop {
-        let statuses: Vec<Value> = nodes.iter().map(|n| n.get("/v1/cluster")).collect();
-        let writer = &statuses[0]["writer"];
-        let agreed = statuses.iter().all(|s| &s["writer"] == writer);
-        let found = statuses
-            .iter()
-            .position(|s| s["role"] == "writer" && &s["node"] == writer);
-        if let (true, Some(index)) = (agreed, found) {
-            return nodes[index];
-        }
-        assert!(Instant::now() < deadline, "no agreed writer: {statuses:?}");
-        std::thread::sleep(Duration::from_millis(50));
-    }
 }
 
 #[test]

@@ -1,12 +1,13 @@
 //! Appending to the schemas topic, reading it back, fencing an earlier
-//! writer, and catching up to the end of the log.
+//! writer, and reading to the end of the log.
 
 use std::time::Duration;
 
 use rdkafka::producer::{FutureProducer, FutureRecord};
 use rdkafka::ClientConfig;
 use serde_json::json;
-use treaty::kafka::{catch_up, ensure_topic, Error, KafkaConfig, ReadEvent, Reader, Writer};
+use treaty::kafka::reader::{Role, Tag};
+use treaty::kafka::{ensure_topic, Error, KafkaConfig, ReadEvent, Reader, Writer};
 use treaty::records::{IdWatermarkValue, ModeValue, Record, SchemaValue};
 
 use crate::broker::Tansu;
@@ -43,14 +44,34 @@ async fn read(reader: &mut Reader, count: usize) -> Vec<ReadEvent> {
     events
 }
 
-fn offsets_and_records(events: Vec<ReadEvent>) -> Vec<(i64, Record)> {
-    events
-        .into_iter()
-        .map(|event| match event {
-            ReadEvent::Record { offset, record, .. } => (offset, record),
-            other => panic!("not a record: {other:?}"),
-        })
-        .collect()
+/// The records of `events` with their offsets, each a record of the
+/// writer's batch with this number; and the batches confirmed, in order.
+fn batches_and_confirmations(
+    events: Vec<ReadEvent>,
+    writer: &Writer,
+) -> (Vec<(i64, u64, Record)>, Vec<u64>) {
+    let (mut records, mut confirmed) = (Vec::new(), Vec::new());
+    for event in events {
+        let ReadEvent::Record {
+            offset,
+            record,
+            tag: Some(Tag { term, role }),
+            ..
+        } = event
+        else {
+            panic!("not a record of a treaty writer: {event:?}");
+        };
+        assert_eq!(term, writer.term());
+        match role {
+            Role::Batch(batch) => records.push((offset, batch, record)),
+            Role::Confirm(batch) => {
+                assert_eq!(record, Record::Noop);
+                confirmed.push(batch);
+            }
+            Role::Marker { .. } => panic!("a marker at {offset}"),
+        }
+    }
+    (records, confirmed)
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -77,13 +98,17 @@ async fn appended_records_read_back_in_order_with_their_offsets() {
         "{offsets:?}"
     );
 
+    // Each batch is followed by the NOOP that confirms it.
     let mut reader = Reader::start(&config, 0).unwrap();
-    let read = offsets_and_records(read(&mut reader, 4).await);
+    let (read, confirmed) = batches_and_confirmations(read(&mut reader, 6).await, &writer);
     let written: Vec<_> = offsets
         .into_iter()
+        .zip([1, 1, 1, 2])
         .zip(batch.into_iter().chain(tombstone))
+        .map(|((offset, number), record)| (offset, number, record))
         .collect();
     assert_eq!(read, written);
+    assert_eq!(confirmed, [1, 2]);
     match next(&mut reader).await {
         ReadEvent::CaughtUp { next_offset } => assert_eq!(next_offset, reader.next_offset()),
         other => panic!("read past the end: {other:?}"),
@@ -173,33 +198,25 @@ async fn a_second_writer_fences_the_first() {
 }
 
 /// After a multi-record batch some brokers answer ListOffsets stale; the
-/// NOOP is read all the same, and every record before it.
+/// reader's end of the log comes from Fetch, so it has read the batch and
+/// its confirmation when it says it has caught up.
 #[tokio::test(flavor = "multi_thread")]
-async fn catch_up_reads_past_a_multi_record_batch() {
+async fn the_reader_catches_up_past_a_multi_record_batch() {
     let Some(broker) = Tansu::start() else { return };
     let config = ready(&broker).await;
     let writer = Writer::start(&config).await.unwrap();
     let batch: Vec<_> = (1..=5).map(|n| version("s", n, n)).collect();
-    let offsets = writer.append(&batch).await.unwrap();
+    writer.append(&batch).await.unwrap();
 
     let mut reader = Reader::start(&config, 0).unwrap();
-    let mut applied = Vec::new();
-    let end = tokio::time::timeout(
-        Duration::from_secs(30),
-        catch_up(&writer, &mut reader, |event| {
-            if let ReadEvent::Record { record, .. } = event {
-                applied.push(record);
-            }
-        }),
-    )
-    .await
-    .expect("caught up within 30 s")
-    .unwrap();
-    assert!(
-        end > *offsets.last().unwrap() + 1,
-        "{end} after {offsets:?}"
-    );
-    let mut expected = batch;
-    expected.push(Record::Noop);
-    assert_eq!(applied, expected);
+    let mut events = Vec::new();
+    loop {
+        match next(&mut reader).await {
+            ReadEvent::CaughtUp { .. } => break,
+            event => events.push(event),
+        }
+    }
+    let (read, confirmed) = batches_and_confirmations(events, &writer);
+    let records: Vec<Record> = read.into_iter().map(|(_, _, record)| record).collect();
+    assert_eq!((records, confirmed), (batch, vec![1]));
 }

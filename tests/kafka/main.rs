@@ -5,7 +5,11 @@
 mod broker;
 mod cluster;
 mod corpus;
+mod failover;
 mod log;
 mod node;
+mod raw;
+mod rebuild;
 mod takeover;
 mod topic;
+mod zombie;

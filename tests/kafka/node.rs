@@ -4,6 +4,7 @@
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
@@ -12,6 +13,7 @@ use crate::broker::Tansu;
 pub struct Node {
     child: Child,
     pub base: String,
+    pub data_dir: PathBuf,
     log: PathBuf,
 }
 
@@ -52,6 +54,7 @@ impl Node {
         Self {
             base: format!("http://{address}"),
             child,
+            data_dir: data_dir.to_owned(),
             log,
         }
     }
@@ -65,6 +68,24 @@ impl Node {
     pub fn kill(mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+    }
+
+    /// SIGSTOP: the node freezes mid-whatever, as in a long pause.
+    pub fn pause(&self) {
+        self.signal("-STOP");
+    }
+
+    /// SIGCONT after [`Node::pause`].
+    pub fn resume(&self) {
+        self.signal("-CONT");
+    }
+
+    fn signal(&self, signal: &str) {
+        let sent = Command::new("kill")
+            .args([signal, &self.child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(sent.success(), "kill {signal}");
     }
 
     /// Status and JSON body of a request.
@@ -105,6 +126,76 @@ impl Node {
         assert_eq!(status, 200, "register {subject}: {reply}");
         reply["id"].as_i64().unwrap()
     }
+}
+
+/// Registers a one-field record schema named `name` under `subject` at
+/// `base`, as a client does once: the id, or why there is none (an
+/// error's status and body, or the connection failure).
+pub fn try_register(base: &str, subject: &str, name: &str) -> Result<i64, String> {
+    let field = json!({"name": "f", "type": "string"});
+    let schema = json!({"type": "record", "name": name, "fields": [field]});
+    let body = json!({"schema": schema.to_string()});
+    let result = ureq::post(&format!("{base}/subjects/{subject}/versions"))
+        .timeout(Duration::from_secs(60))
+        .set("Content-Type", "application/vnd.schemaregistry.v1+json")
+        .send_string(&body.to_string());
+    match result {
+        Ok(response) => {
+            let reply: Value = response.into_json().map_err(|e| e.to_string())?;
+            reply["id"].as_i64().ok_or_else(|| reply.to_string())
+        }
+        Err(ureq::Error::Status(status, response)) => Err(format!(
+            "{status} {}",
+            response.into_string().unwrap_or_default()
+        )),
+        Err(error) => Err(error.to_string()),
+    }
+}
+
+/// The node every one of `nodes` names as the writer, once all agree and
+/// it says so itself; panics after `within`.
+pub fn agreed_writer<'n>(nodes: &[&'n Node], within: Duration) -> &'n Node {
+    let deadline = Instant::now() + within;
+    loop {
+        let statuses: Vec<Value> = nodes.iter().map(|n| n.get("/v1/cluster")).collect();
+        let writer = &statuses[0]["writer"];
+        let agreed = statuses.iter().all(|s| &s["writer"] == writer);
+        let found = statuses
+            .iter()
+            .position(|s| s["role"] == "writer" && &s["node"] == writer);
+        if let (true, Some(index)) = (agreed, found) {
+            return nodes[index];
+        }
+        assert!(Instant::now() < deadline, "no agreed writer: {statuses:?}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// Everything a reader of `node` can see: every subject (soft-deleted
+/// ones too), each version, the schema behind each id, and the config and
+/// mode of the registry and of each subject.
+pub fn full_view(node: &Node) -> Value {
+    let subjects: Vec<String> = serde_json::from_value(node.get("/subjects?deleted=true")).unwrap();
+    let mut view = serde_json::Map::new();
+    view.insert("config".into(), node.get("/config"));
+    view.insert("mode".into(), node.get("/mode"));
+    for subject in subjects {
+        let versions = node.get(&format!("/subjects/{subject}/versions?deleted=true"));
+        let numbers: Vec<i64> = serde_json::from_value(versions).unwrap();
+        let versions: Vec<Value> = numbers
+            .iter()
+            .map(|n| node.get(&format!("/subjects/{subject}/versions/{n}?deleted=true")))
+            .collect();
+        let ids: Vec<Value> = versions
+            .iter()
+            .map(|v| node.get(&format!("/schemas/ids/{}", v["id"])))
+            .collect();
+        let config = node.request("GET", &format!("/config/{subject}"), None);
+        let mode = node.request("GET", &format!("/mode/{subject}"), None);
+        let entry = json!({"versions": versions, "ids": ids, "config": config.1, "mode": mode.1});
+        view.insert(subject, entry);
+    }
+    Value::Object(view)
 }
 
 impl Drop for Node {
