@@ -2,6 +2,7 @@
 //! after the last one its store holds, keeps each record in the store at
 //! its offset and applies it to the registry.
 
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use super::Node;
@@ -57,6 +58,15 @@ async fn read(node: &Node) -> Result<(), Box<dyn std::error::Error + Send + Sync
                 })
                 .await?;
             node.read_to.send_replace(reader.next_offset());
+            // At the end there is nothing left to read, though the end
+            // offset counts transaction markers after the last record.
+            let end = match caught_up {
+                true => Some(reader.next_offset()),
+                false => reader.end_offset(),
+            };
+            if let Some(end) = end {
+                node.topic_end.store(end, Ordering::Relaxed);
+            }
         }
         if caught_up {
             node.mark_caught_up();

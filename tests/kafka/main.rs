@@ -6,4 +6,5 @@ mod broker;
 mod cluster;
 mod log;
 mod node;
+mod operations;
 mod topic;
