@@ -7,6 +7,7 @@
 //! versions, deletes, configs and modes come back as they were.
 
 pub mod dump;
+mod progress;
 pub mod remote;
 
 use std::error::Error;
@@ -20,6 +21,7 @@ use serde_json::{json, Value};
 use crate::log::{LocalLog, Log};
 use crate::records::{Record, RecordKey};
 use crate::store::Store;
+use progress::Progress;
 use remote::RemoteRegistry;
 
 /// Records written to the store per batch on import.
@@ -41,12 +43,16 @@ pub fn export(data_dir: &Path, file: &Path) -> Result<usize, Box<dyn Error>> {
     let mut out = BufWriter::new(out);
     let mut written = 0;
     let mut failure = None;
+    let progress = Progress::new("exported");
     store.replay(
         |record| line(&record),
         |line| {
             if failure.is_none() {
                 match writeln!(out, "{line}") {
-                    Ok(()) => written += 1,
+                    Ok(()) => {
+                        written += 1;
+                        progress.advance();
+                    }
                     Err(error) => failure = Some(error),
                 }
             }
@@ -114,12 +120,14 @@ pub fn import(source: &Source, file: &Path, target: Target) -> Result<Summary, B
         )),
     };
     let mut summary = Summary::default();
+    let progress = Progress::new("read");
     let records = input.lines().enumerate().filter_map(|(number, text)| {
         let text = match text {
             Ok(text) => text,
             Err(e) => return Some(Err(format!("cannot read {}: {e}", file.display()))),
         };
         let comment = matches!(source, Source::TopicDump { .. }) && text.starts_with('#');
+        progress.advance();
         if text.trim().is_empty() || comment {
             return None;
         }
