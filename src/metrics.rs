@@ -1,18 +1,22 @@
 //! What `GET /metrics` exposes, in Prometheus's text format: HTTP requests
 //! by route template (never the raw path, which carries subject names),
 //! registrations and compatibility rejections by schema format, group
-//! commit sizes, how long loading took, and the registry's size per
-//! context, counted when scraped.
+//! commit sizes, how long loading took, and, read when scraped, the
+//! registry's size per context, RocksDB's size and write stalls, and in
+//! cluster mode how far this node has read the schemas topic and whether
+//! it writes it.
 
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use prometheus::{
-    Encoder as _, Gauge, Histogram, HistogramOpts, HistogramVec, IntCounterVec, IntGaugeVec, Opts,
-    TextEncoder,
+    Encoder as _, Gauge, Histogram, HistogramOpts, HistogramVec, IntCounterVec, IntGauge,
+    IntGaugeVec, Opts, TextEncoder,
 };
 
+use crate::cluster::Node;
 use crate::registry::Registry;
+use crate::store::Store;
 
 /// The methods a request's `method` label may take; any other is `other`,
 /// so a client cannot grow the label set.
@@ -31,6 +35,22 @@ pub struct Metrics {
     commit_batches: Histogram,
     load_seconds: Gauge,
     census: Census,
+    store: OnceLock<(Arc<Store>, StoreGauges)>,
+    cluster: OnceLock<(Arc<Node>, ClusterGauges)>,
+}
+
+/// RocksDB's figures ([`Store::figures`]), read at each scrape.
+struct StoreGauges {
+    bytes: IntGaugeVec,
+    writes_stopped: IntGauge,
+    delayed_write_rate: IntGauge,
+}
+
+/// How far a cluster node has read the topic, read at each scrape.
+struct ClusterGauges {
+    applied_offset: IntGauge,
+    lag: IntGauge,
+    writer: IntGauge,
 }
 
 /// The registry's size per context, set from it at each scrape; the lock
@@ -127,7 +147,60 @@ impl Metrics {
             commit_batches,
             load_seconds,
             census,
+            store: OnceLock::new(),
+            cluster: OnceLock::new(),
         }
+    }
+
+    /// Reports `store`'s size and write stalls from now on.
+    pub fn watch_store(&self, store: Arc<Store>) {
+        let gauges = StoreGauges {
+            bytes: gauge(
+                "treaty_rocksdb_bytes",
+                "RocksDB's size: `tables` on disk, `memtables` not yet in a table.",
+                &["part"],
+            ),
+            writes_stopped: int_gauge(
+                "treaty_rocksdb_writes_stopped",
+                "1 while RocksDB stops writes until compaction catches up.",
+            ),
+            delayed_write_rate: int_gauge(
+                "treaty_rocksdb_delayed_write_rate_bytes",
+                "The rate RocksDB slows writes to, in bytes a second; 0 when not slowed.",
+            ),
+        };
+        self.register(&gauges.bytes);
+        self.register(&gauges.writes_stopped);
+        self.register(&gauges.delayed_write_rate);
+        let _ = self.store.set((store, gauges));
+    }
+
+    /// Reports `node`'s progress on the schemas topic and its role from now on.
+    pub fn watch_cluster(&self, node: Arc<Node>) {
+        let gauges = ClusterGauges {
+            applied_offset: int_gauge(
+                "treaty_cluster_applied_offset",
+                "Offset of the last schemas topic record applied; -1 before the first.",
+            ),
+            lag: int_gauge(
+                "treaty_cluster_lag_records",
+                "Records of the schemas topic beyond those this node has read.",
+            ),
+            writer: int_gauge(
+                "treaty_cluster_writer",
+                "1 while this node writes the schemas topic, 0 while it follows.",
+            ),
+        };
+        self.register(&gauges.applied_offset);
+        self.register(&gauges.lag);
+        self.register(&gauges.writer);
+        let _ = self.cluster.set((node, gauges));
+    }
+
+    fn register(&self, collector: &(impl prometheus::core::Collector + Clone + 'static)) {
+        self.registry
+            .register(Box::new(collector.clone()))
+            .expect("distinct metric names");
     }
 
     /// One answered request: `route` is the template it matched.
@@ -193,6 +266,27 @@ impl Metrics {
                     .set(versions as i64);
             }
         }
+        if let Some((store, gauges)) = self.store.get() {
+            let figures = store.figures();
+            let bytes = [
+                ("tables", figures.table_bytes),
+                ("memtables", figures.memtable_bytes),
+            ];
+            for (part, size) in bytes {
+                gauges.bytes.with_label_values(&[part]).set(size as i64);
+            }
+            gauges.writes_stopped.set(i64::from(figures.writes_stopped));
+            gauges
+                .delayed_write_rate
+                .set(figures.delayed_write_rate as i64);
+        }
+        if let Some((node, gauges)) = self.cluster.get() {
+            gauges
+                .applied_offset
+                .set(node.applied_offset().unwrap_or(-1));
+            gauges.lag.set(node.lag());
+            gauges.writer.set(i64::from(node.is_writer()));
+        }
         let families = self.registry.gather();
         drop(counting);
         let mut text = Vec::new();
@@ -211,6 +305,10 @@ impl Default for Metrics {
 
 fn gauge(name: &str, help: &str, labels: &[&str]) -> IntGaugeVec {
     IntGaugeVec::new(Opts::new(name, help), labels).expect("valid metric")
+}
+
+fn int_gauge(name: &str, help: &str) -> IntGauge {
+    IntGauge::new(name, help).expect("valid metric")
 }
 
 /// Status codes as static labels, without formatting one per request.

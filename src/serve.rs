@@ -134,6 +134,7 @@ pub fn run(args: ServeArgs) -> Result<(), Box<dyn std::error::Error>> {
     };
     let loading = std::time::Instant::now();
     let metrics = Arc::new(crate::metrics::Metrics::new());
+    metrics.watch_store(Arc::clone(&store));
     let counting = Arc::clone(&metrics);
     let registry = without_transparent_huge_pages(|| Registry::open(&store, log))
         .map_err(|e| format!("cannot load the registry: {e}"))?
@@ -146,7 +147,12 @@ pub fn run(args: ServeArgs) -> Result<(), Box<dyn std::error::Error>> {
         staging.stage();
         tracing::info!(since_start = ?loading.elapsed(), "ready for writes");
     });
-    let app = crate::api::app(Arc::clone(&registry), args.max_body_bytes, auth, metrics);
+    let app = crate::api::app(
+        Arc::clone(&registry),
+        args.max_body_bytes,
+        auth,
+        Arc::clone(&metrics),
+    );
     let runtime = tokio::runtime::Runtime::new()?;
     runtime.block_on(async {
         let listener = tokio::net::TcpListener::bind(args.listen)
@@ -170,8 +176,17 @@ pub fn run(args: ServeArgs) -> Result<(), Box<dyn std::error::Error>> {
                     Arc::clone(&registry),
                     log,
                 );
-                node.start().await?;
-                if !args.cluster.follower_only {
+                metrics.watch_cluster(Arc::clone(&node));
+                announce(address, &args.data_dir, loaded_in);
+                // Serving starts before the catch-up, so probes see it.
+                let serving = serve_http(listener, tls, ClusterApi::new(app, Arc::clone(&node)));
+                tokio::pin!(serving);
+                // Serving ends (a signal) before or after the catch-up.
+                let joined = tokio::select! {
+                    started = node.start() => { started?; true }
+                    served = &mut serving => { served?; false }
+                };
+                if joined && !args.cluster.follower_only {
                     let electing = Arc::clone(&node);
                     tokio::spawn(async move {
                         if let Err(error) = crate::cluster::elect::run(electing).await {
@@ -181,8 +196,9 @@ pub fn run(args: ServeArgs) -> Result<(), Box<dyn std::error::Error>> {
                         }
                     });
                 }
-                announce(address, &args.data_dir, loaded_in);
-                serve_http(listener, tls, ClusterApi::new(app, node)).await?
+                if joined {
+                    serving.await?
+                }
             }
         }
         if let Err(error) = store.flush() {

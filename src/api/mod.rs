@@ -38,6 +38,7 @@ use tower::ServiceExt as _;
 
 pub use error::ApiError;
 pub use negotiate::json_response;
+pub use operations::{is_operational, node_checks, readiness, READY};
 
 use crate::auth::escape::Escaped;
 use crate::auth::{Access, Auth};

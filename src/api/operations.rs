@@ -21,7 +21,7 @@ use crate::registry::Registry;
 
 const METRICS: &str = "/metrics";
 const LIVE: &str = "/health/live";
-const READY: &str = "/health/ready";
+pub const READY: &str = "/health/ready";
 
 pub fn routes() -> Routes {
     Routes::new()
@@ -52,17 +52,33 @@ async fn live() -> Response {
 }
 
 /// Serving means loaded; writable once the copy writes are planned
-/// against is made (`Registry::stage`).
+/// against is made (`Registry::stage`) and while the log takes writes (a
+/// failing disk makes it unready until a write succeeds again).
 async fn ready(State(registry): State<Arc<Registry>>) -> Response {
-    let writable = registry.is_writable();
-    let (status, word) = match writable {
-        true => (StatusCode::OK, "UP"),
-        false => (StatusCode::SERVICE_UNAVAILABLE, "DOWN"),
+    readiness(&node_checks(&registry).await)
+}
+
+/// What readiness asks of every node: the registry is loaded (it is, once
+/// it serves) and writable.
+pub async fn node_checks(registry: &Registry) -> Vec<(&'static str, bool)> {
+    let writable = registry.is_writable() && registry.log_accepts_writes().await;
+    vec![("loaded", true), ("writable", writable)]
+}
+
+/// The readiness answer: 200 and `UP` when every named check holds, 503
+/// and `DOWN` otherwise, each check in the body.
+pub fn readiness(checks: &[(&str, bool)]) -> Response {
+    let up = checks.iter().all(|(_, holds)| *holds);
+    let mut body = serde_json::Map::new();
+    body.insert("status".into(), json!(if up { "UP" } else { "DOWN" }));
+    for (name, holds) in checks {
+        body.insert((*name).into(), json!(holds));
+    }
+    let status = match up {
+        true => StatusCode::OK,
+        false => StatusCode::SERVICE_UNAVAILABLE,
     };
-    health(
-        status,
-        json!({"status": word, "loaded": true, "writable": writable}),
-    )
+    health(status, body.into())
 }
 
 fn health(status: StatusCode, body: serde_json::Value) -> Response {

@@ -3,6 +3,7 @@
 //! its offset and applies it to the registry, a treaty writer's batch once
 //! it is confirmed ([`Unconfirmed`]).
 
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use super::unconfirmed::Unconfirmed;
@@ -64,6 +65,15 @@ async fn read(node: &Node) -> Result<(), Box<dyn std::error::Error + Send + Sync
                 .first_held()
                 .map_or(reader.next_offset(), |held| held as i64);
             node.read_to.send_replace(settled_to);
+            // At the end there is nothing left to read, though the end
+            // offset counts transaction markers after the last record.
+            let end = match caught_up {
+                true => Some(reader.next_offset()),
+                false => reader.end_offset(),
+            };
+            if let Some(end) = end {
+                node.topic_end.store(end, Ordering::Relaxed);
+            }
         }
         if caught_up {
             node.mark_caught_up();

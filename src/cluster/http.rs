@@ -1,6 +1,8 @@
 //! The HTTP side of a cluster node: `GET /v1/cluster` says who this node
 //! is and which node writes; a follower forwards writes to the writer
-//! ([`super::forward`]); everything else goes to the registry's API.
+//! ([`super::forward`]); `GET /health/ready` is ready once the node has
+//! caught up with the topic, and until then other requests wait for it;
+//! everything else goes to the registry's API.
 
 use std::convert::Infallible;
 use std::future::Future;
@@ -52,6 +54,24 @@ impl tower::Service<Request> for ClusterApi {
         if request.method() == Method::GET && request.uri().path() == "/v1/cluster" {
             let status = self.status();
             return Box::pin(async move { Ok(status) });
+        }
+        let path = request.uri().path();
+        if request.method() == Method::GET && path == crate::api::READY {
+            let node = Arc::clone(&self.node);
+            return Box::pin(async move {
+                let mut checks = crate::api::node_checks(&node.registry).await;
+                checks.push(("caughtUp", node.is_caught_up()));
+                Ok(crate::api::readiness(&checks))
+            });
+        }
+        if !self.node.is_caught_up() && !crate::api::is_operational(path) {
+            // Answers from before the catch-up would be stale.
+            let node = Arc::clone(&self.node);
+            let mut api = self.clone();
+            return Box::pin(async move {
+                node.caught_up().await;
+                api.call(request).await
+            });
         }
         if !self.node.is_writer()
             && !forward::answered_locally(request.method(), request.uri().path())

@@ -10,7 +10,7 @@ mod forward;
 pub mod http;
 mod unconfirmed;
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::sync::{Arc, RwLock};
 
 use tokio::sync::watch;
@@ -34,6 +34,8 @@ pub struct Node {
     log: Arc<KafkaLog>,
     /// The offset after the last record the reader has applied.
     read_to: watch::Sender<i64>,
+    /// The topic's end as the reader last heard it.
+    topic_end: AtomicI64,
     caught_up: AtomicBool,
     caught_up_signal: tokio::sync::Notify,
     /// The URL the latest writer's marker named.
@@ -60,6 +62,7 @@ impl Node {
             registry,
             log,
             read_to: watch::Sender::new(0),
+            topic_end: AtomicI64::new(0),
             caught_up: AtomicBool::new(false),
             caught_up_signal: tokio::sync::Notify::new(),
             writer_url: RwLock::new(None),
@@ -68,17 +71,39 @@ impl Node {
     }
 
     /// Starts reading the topic and waits until this node has read it to
-    /// its end once: only then does it serve.
+    /// its end once: until then its API holds requests back and it is not
+    /// ready ([`http`]).
     pub async fn start(self: &Arc<Self>) -> Result<(), Error> {
         crate::kafka::ensure_topic(&self.config).await?;
         let reading = Arc::clone(self);
-        let caught_up = self.caught_up_signal.notified();
         tokio::spawn(async move { follow::run(&reading).await });
-        if !self.caught_up.load(Ordering::SeqCst) {
-            caught_up.await;
-        }
+        self.caught_up().await;
         tracing::info!(applied = ?self.registry.applied(), "caught up with the schemas topic");
         Ok(())
+    }
+
+    /// The offset of the last record applied, if any was.
+    pub fn applied_offset(&self) -> Option<i64> {
+        self.registry.applied().map(|position| position as i64)
+    }
+
+    /// How many records the topic holds beyond what this node has read.
+    pub fn lag(&self) -> i64 {
+        let end = self.topic_end.load(Ordering::Relaxed);
+        (end - *self.read_to.borrow()).max(0)
+    }
+
+    /// Whether the reader has read the topic to its end once.
+    pub fn is_caught_up(&self) -> bool {
+        self.caught_up.load(Ordering::SeqCst)
+    }
+
+    /// Returns once the reader has read the topic to its end once.
+    pub async fn caught_up(&self) {
+        let signal = self.caught_up_signal.notified();
+        if !self.is_caught_up() {
+            signal.await;
+        }
     }
 
     fn mark_caught_up(&self) {

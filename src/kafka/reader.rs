@@ -17,6 +17,7 @@ use crate::records::{Record, Skipped};
 
 pub struct Reader {
     consumer: StreamConsumer,
+    topic: std::ffi::CString,
     next_offset: i64,
 }
 
@@ -99,8 +100,11 @@ impl Reader {
         let mut assignment = TopicPartitionList::new();
         assignment.add_partition_offset(&config.topic, PARTITION, Offset::Offset(from))?;
         consumer.assign(&assignment)?;
+        let topic = std::ffi::CString::new(config.topic.as_str())
+            .map_err(|_| Error::Config("the topic name holds a NUL byte".into()))?;
         Ok(Self {
             consumer,
+            topic,
             next_offset: from,
         })
     }
@@ -108,6 +112,25 @@ impl Reader {
     /// The offset after the last record read.
     pub fn next_offset(&self) -> i64 {
         self.next_offset
+    }
+
+    /// The partition's end (high watermark) as the last fetch response
+    /// said, without asking the broker; `None` before the first one.
+    pub fn end_offset(&self) -> Option<i64> {
+        let (mut low, mut high) = (-1, -1);
+        // SAFETY: the client and the topic name outlive the call, which
+        // only reads librdkafka's cached offsets into the two integers.
+        let code = unsafe {
+            rdkafka::bindings::rd_kafka_get_watermark_offsets(
+                self.consumer.client().native_ptr(),
+                self.topic.as_ptr(),
+                PARTITION,
+                &mut low,
+                &mut high,
+            )
+        };
+        let known = code == rdkafka::bindings::rd_kafka_resp_err_t::RD_KAFKA_RESP_ERR_NO_ERROR;
+        (known && high >= 0).then_some(high)
     }
 
     /// Waits for the next record, or for the reader to reach the end.

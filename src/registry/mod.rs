@@ -66,6 +66,8 @@ pub struct Registry {
     staged: tokio::sync::Mutex<Option<State>>,
     /// Set once `staged` exists: writes no longer wait for the copy.
     writable: AtomicBool,
+    /// Set by a failed append, cleared by the next one that succeeds.
+    log_failing: AtomicBool,
     /// Planned writes in plan order, waiting for a committer.
     queue: Mutex<Vec<PendingCommit>>,
     /// Held by the one request that is committing the queue.
@@ -106,6 +108,7 @@ impl Registry {
         Ok(Self {
             staged: tokio::sync::Mutex::new(None),
             writable: AtomicBool::new(false),
+            log_failing: AtomicBool::new(false),
             published: RwLock::new(state),
             queue: Mutex::new(Vec::new()),
             committer: tokio::sync::Mutex::new(()),
@@ -134,6 +137,21 @@ impl Registry {
     /// instead of waiting for the copy to be made.
     pub fn is_writable(&self) -> bool {
         self.writable.load(Ordering::Relaxed)
+    }
+
+    /// Whether the log takes writes: true unless the last append failed
+    /// and appending a NOOP (a record that changes nothing) fails too.
+    pub async fn log_accepts_writes(&self) -> bool {
+        if !self.log_failing.load(Ordering::Relaxed) {
+            return true;
+        }
+        let log = Arc::clone(&self.log);
+        let probed = tokio::task::spawn_blocking(move || log.append(&[Record::Noop])).await;
+        let accepted = matches!(probed, Ok(Ok(_)));
+        if accepted {
+            self.log_failing.store(false, Ordering::Relaxed);
+        }
+        accepted
     }
 
     /// Makes the staged copy writes are planned against, if no write has
@@ -243,6 +261,7 @@ impl Registry {
             .unwrap_or_else(|e| Err(crate::log::LogError(e.to_string())));
         match appended {
             Ok(last) => {
+                self.log_failing.store(false, Ordering::Relaxed);
                 let mut applied = lock(&self.applied);
                 *applied = (*applied).max(Some(last));
                 drop(applied);
@@ -259,6 +278,7 @@ impl Registry {
             }
             Err(error) => {
                 tracing::error!(error = %error, "write failed; nothing was applied");
+                self.log_failing.store(true, Ordering::Relaxed);
                 let mut staged = self.staged.lock().await;
                 let planned_on_top = std::mem::take(&mut *lock(&self.queue));
                 for commit in batch.into_iter().chain(planned_on_top) {

@@ -33,6 +33,18 @@ pub struct Store {
     db: DB,
 }
 
+/// How big the store is and whether RocksDB is holding writes back.
+pub struct StoreFigures {
+    /// The table files on disk.
+    pub table_bytes: u64,
+    /// Written but not yet in a table file.
+    pub memtable_bytes: u64,
+    /// RocksDB stops writes while compaction is too far behind.
+    pub writes_stopped: bool,
+    /// The rate writes are slowed to, in bytes a second; 0 when not slowed.
+    pub delayed_write_rate: u64,
+}
+
 #[derive(Debug)]
 pub struct StoreError(pub String);
 
@@ -206,6 +218,29 @@ impl Store {
             .try_into()
             .map_err(|_| StoreError("corrupt key position".into()))?;
         Ok(Some(Position::from_be_bytes(bytes)))
+    }
+
+    /// RocksDB's own figures, for `GET /metrics`; a property RocksDB does
+    /// not answer counts as 0.
+    pub fn figures(&self) -> StoreFigures {
+        let int = |name: &str| self.db.property_int_value(name).ok().flatten().unwrap_or(0);
+        let per_family = |name: &str| -> u64 {
+            [LOG, KEYS, META]
+                .iter()
+                .filter_map(|cf| {
+                    self.db
+                        .property_int_value_cf(self.cf(cf), name)
+                        .ok()
+                        .flatten()
+                })
+                .sum()
+        };
+        StoreFigures {
+            table_bytes: per_family("rocksdb.total-sst-files-size"),
+            memtable_bytes: per_family("rocksdb.cur-size-all-mem-tables"),
+            writes_stopped: int("rocksdb.is-write-stopped") != 0,
+            delayed_write_rate: int("rocksdb.actual-delayed-write-rate"),
+        }
     }
 
     fn cf(&self, name: &str) -> &ColumnFamily {

@@ -121,3 +121,30 @@ fn startup_on_a_data_dir_with_a_corrupt_record_exits_with_a_readable_message() {
     );
     assert!(!stderr.contains("Store("), "{stderr}");
 }
+
+#[test]
+fn a_node_whose_writes_fail_is_not_ready() {
+    let server = Server::start();
+    server.register("s", "\"string\"");
+    assert_eq!(server.get("/health/ready").status, 200);
+    set_immutable(server.data_dir(), true);
+    let failed = server.post(
+        "/subjects/s/versions",
+        &json!({"schema": "\"bytes\""}).to_string(),
+    );
+    let ready = server.get("/health/ready");
+    let live = server.get("/health/live").status;
+    set_immutable(server.data_dir(), false);
+    assert_eq!(failed.code(), 50001, "{:?}", failed.body);
+    assert_eq!(
+        (ready.status, ready.body),
+        (
+            503,
+            json!({"status": "DOWN", "loaded": true, "writable": false})
+        )
+    );
+    assert_eq!(live, 200, "a node with a failing disk is alive");
+
+    let server = server.crash_and_restart();
+    assert_eq!(server.get("/health/ready").status, 200);
+}

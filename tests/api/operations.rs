@@ -185,3 +185,37 @@ fn probes_and_metrics_need_no_credentials_when_auth_is_on() {
         assert_eq!(reply.status, 200, "{path}: {:?}", reply.body);
     }
 }
+
+#[test]
+fn rocksdb_size_grows_with_writes_and_no_write_is_stalled() {
+    let server = Server::start();
+    let memtables =
+        |scrape: &Scrape| value(scrape, "treaty_rocksdb_bytes", &[("part", "memtables")]);
+    let before = scrape(&server);
+    for n in 0..20 {
+        server.register(
+            &format!("s{n}"),
+            &record(&format!("R{n}"), &[("id", "long")]),
+        );
+    }
+    let after = scrape(&server);
+    assert!(
+        memtables(&after) > memtables(&before),
+        "{} -> {}",
+        memtables(&before),
+        memtables(&after)
+    );
+    let present = |metric: &str| after.samples.iter().any(|s| s.metric == metric);
+    assert!(present("treaty_rocksdb_writes_stopped"));
+    assert_eq!(value(&after, "treaty_rocksdb_writes_stopped", &[]), 0.0);
+    assert!(present("treaty_rocksdb_delayed_write_rate_bytes"));
+    assert!(
+        !present("treaty_cluster_applied_offset"),
+        "no cluster gauges on one node"
+    );
+
+    // Stopping flushes the memtables into table files.
+    let tables = |scrape: &Scrape| value(scrape, "treaty_rocksdb_bytes", &[("part", "tables")]);
+    let server = server.restart();
+    assert!(tables(&scrape(&server)) > tables(&after));
+}

@@ -74,6 +74,24 @@ impl Tansu {
         KafkaConfig::new(&self.bootstrap, Some(topic), &[]).unwrap()
     }
 
+    /// Stops the broker's process where it is (SIGSTOP): connections are
+    /// accepted by the kernel but nothing answers until [`Self::resume`].
+    pub fn pause(&self) {
+        self.signal("-STOP");
+    }
+
+    pub fn resume(&self) {
+        self.signal("-CONT");
+    }
+
+    fn signal(&self, signal: &str) {
+        let status = Command::new("kill")
+            .args([signal, &self.child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success(), "kill {signal}");
+    }
+
     pub fn log(&self) -> String {
         std::fs::read_to_string(self.folder.path().join("tansu.log")).unwrap_or_default()
     }
@@ -81,6 +99,7 @@ impl Tansu {
 
 impl Drop for Tansu {
     fn drop(&mut self) {
+        self.resume();
         let _ = self.child.kill();
         let _ = self.child.wait();
     }

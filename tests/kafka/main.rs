@@ -8,6 +8,7 @@ mod corpus;
 mod failover;
 mod log;
 mod node;
+mod operations;
 mod raw;
 mod rebuild;
 mod takeover;
