@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite: the Docker build-context check, Rust unit and HTTP
-# tests, the real Confluent client tests, and the differential checks
-# against the Apache Avro reference checker and `buf breaking`.
+# tests, the real Confluent client tests, the web UI in a real browser, and
+# the differential checks against the Apache Avro reference checker and
+# `buf breaking`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/env.sh
@@ -17,6 +18,8 @@ echo "== real-client tests (confluent-kafka)"
 TREATY_BIN="$CARGO_TARGET_DIR/debug/treaty" bash scripts/client-tests.sh
 echo "== real-client tests (Confluent JavaScript client)"
 TREATY_BIN="$CARGO_TARGET_DIR/debug/treaty" bash scripts/client-js-tests.sh
+echo "== web UI in a real browser (chromium, playwright-core)"
+TREATY_BIN="$CARGO_TARGET_DIR/debug/treaty" bash scripts/ui-tests.sh
 echo "== Avro differential test against the Apache Avro reference checker"
 bash scripts/avro-differential.sh
 echo "== Protobuf differential test of the strict mode against buf breaking"
