@@ -120,3 +120,18 @@ test('compare works in read-only mode, where the register form is hidden', async
     await rest(treaty.url, 'PUT', '/mode', {mode: 'READWRITE'});
   }
 });
+
+test('deleting a referenced subject is refused, and the page says why', async () => {
+  const page = await openPage(browser);
+  page.on('dialog', (dialog) => dialog.accept());
+  await visit(page, treaty.url, '#/subject/line');
+  assert.match(await page.locator('#delete-summary').textContent(), /referenced by 1 schema/);
+  await page.locator('#delete-subject').click();
+  await page.locator('#delete-outcome [role=alert]').waitFor();
+  assert.match(await page.locator('#delete-outcome').textContent(), /references? exist/i);
+  const versions = await rest(treaty.url, 'GET', '/subjects/line/versions');
+  assert.deepEqual(versions.body, [1]);
+  await screenshot(page, 'delete-refused');
+  // The refusal itself is the one failed response.
+  assert.deepEqual(page.problems.map((p) => p.split(' ')[0]), ['422']);
+});
