@@ -6,12 +6,14 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 # Every workspace member, or cargo cannot load the workspace; the tests are
-# not compiled, so not copied. scripts/docker-context-check.sh (run by
+# not compiled, so not copied; ui/ is compiled into the binary (src/api/ui.rs).
+# scripts/docker-context-check.sh (run by
 # scripts/test.sh) checks this list against what the build needs.
 COPY Cargo.toml Cargo.lock ./
 COPY compat compat
 COPY bench bench
 COPY src src
+COPY ui ui
 RUN cargo build --release --locked --bin treaty
 
 # Run: a small Debian with the C++ runtime RocksDB links against, and the

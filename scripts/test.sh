@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The whole test suite: the Docker build-context check, Rust unit and HTTP
 # tests, the real Confluent client tests (against one node and against
-# 3-node clusters), schemathesis against openapi.yaml, and the differential
-# checks against the Apache Avro reference checker and `buf breaking`.
+# 3-node clusters), the web UI in a real browser, schemathesis against
+# openapi.yaml, and the differential checks against the Apache Avro
+# reference checker and `buf breaking`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/env.sh
@@ -26,6 +27,8 @@ TREATY_BIN="$CARGO_TARGET_DIR/debug/treaty" bash scripts/client-cluster-tests.sh
 cluster_pid=$!
 cluster_started=$SECONDS
 trap 'kill "$cluster_pid" 2>/dev/null; rm -f "$cluster_log"' EXIT
+echo "== web UI in a real browser (chromium, playwright-core)"
+TREATY_BIN="$CARGO_TARGET_DIR/debug/treaty" bash scripts/ui-tests.sh
 echo "== schemathesis: openapi.yaml against a running treaty"
 TREATY_BIN="$CARGO_TARGET_DIR/debug/treaty" bash scripts/schemathesis.sh
 echo "== Avro differential test against the Apache Avro reference checker"

@@ -40,6 +40,9 @@ pub struct ServeArgs {
     /// default listings show, and ids answer, only what it may read).
     #[arg(long, env = "TREATY_AUTH_OPEN_READS")]
     auth_open_reads: bool,
+    /// Do not serve the web UI (`/ui/` and its `/ui/api/` endpoints).
+    #[arg(long, env = "TREATY_NO_UI")]
+    no_ui: bool,
     #[command(flatten)]
     tls: crate::tls::TlsArgs,
     /// How log lines are written on standard error: `text`, or `json`
@@ -152,6 +155,7 @@ pub fn run(args: ServeArgs) -> Result<(), Box<dyn std::error::Error>> {
         args.max_body_bytes,
         auth,
         Arc::clone(&metrics),
+        !args.no_ui,
     );
     let runtime = tokio::runtime::Runtime::new()?;
     runtime.block_on(async {

@@ -21,6 +21,8 @@ mod routes;
 mod schemas;
 mod subjects;
 mod typed;
+mod ui;
+mod ui_api;
 mod views;
 
 use std::convert::Infallible;
@@ -71,9 +73,10 @@ struct Served<'a> {
     principal: Option<Arc<str>>,
 }
 
-/// Every route, each with the permission it declares.
-fn routes() -> Routes {
-    Routes::new()
+/// Every route, each with the permission it declares; the web UI's only
+/// `with_ui`.
+fn routes(with_ui: bool) -> Routes {
+    let routes = Routes::new()
         .merge(root::routes())
         .merge(schemas::routes())
         .merge(subjects::routes())
@@ -81,20 +84,26 @@ fn routes() -> Routes {
         .merge(mode::routes())
         .merge(compatibility::routes())
         .merge(contexts::routes())
-        .merge(operations::routes())
+        .merge(operations::routes());
+    match with_ui {
+        true => routes.merge(ui::routes()).merge(ui_api::routes()),
+        false => routes,
+    }
 }
 
 /// The API over `registry`; with `auth`, every request is authenticated
 /// and authorized after the rewrite (so it sees the final path) and before
-/// content negotiation. Every request is counted in `metrics`.
+/// content negotiation. Every request is counted in `metrics`. With
+/// `with_ui`, the web UI is served at `/ui/`.
 pub fn app(
     registry: Arc<Registry>,
     max_body_bytes: usize,
     auth: Option<Arc<Auth>>,
     metrics: Arc<Metrics>,
+    with_ui: bool,
 ) -> Api {
     let answers = Arc::new(RenderedAnswers::default());
-    let (router, rules) = routes().into_parts();
+    let (router, rules) = routes(with_ui).into_parts();
     let router = router
         .fallback(|| async { ApiError::not_found() })
         .method_not_allowed_fallback(|| async { ApiError::method_not_allowed() })
@@ -139,7 +148,7 @@ impl Api {
             }
             None => request,
         };
-        let produced = if operations::is_operational(served.route) {
+        let produced = if operations::is_operational(served.route) || ui::is_static(served.route) {
             None
         } else {
             match negotiate::admit(&request) {
@@ -238,7 +247,7 @@ mod tests {
     #[test]
     fn routes_need_the_documented_operation() {
         use Operation::*;
-        let (_, rules) = routes().into_parts();
+        let (_, rules) = routes(true).into_parts();
         let cases = [
             (Method::GET, "/", Need::Open),
             (Method::GET, "/subjects", Need::Authenticated),
@@ -303,7 +312,7 @@ mod tests {
 
     #[test]
     fn subjects_are_percent_decoded_and_lose_the_default_context() {
-        let (_, rules) = routes().into_parts();
+        let (_, rules) = routes(true).into_parts();
         assert_eq!(
             rules.need(&Method::POST, "/subjects/:.:a%2Fb/versions"),
             Need::Permission(Operation::Write, subject("a/b"))
@@ -312,7 +321,7 @@ mod tests {
 
     #[test]
     fn head_needs_what_get_needs_and_unrouted_requests_need_a_principal() {
-        let (_, rules) = routes().into_parts();
+        let (_, rules) = routes(true).into_parts();
         assert_eq!(
             rules.need(&Method::HEAD, "/subjects/a/versions"),
             Need::Permission(Operation::Read, subject("a"))
@@ -328,7 +337,7 @@ mod tests {
     /// here, every rule on a subject names the path segment it reads.
     #[test]
     fn every_subject_rule_has_a_subject_in_its_path() {
-        let routes = routes();
+        let routes = routes(true);
         assert!(routes.rules.len() >= 25, "{}", routes.rules.len());
         for (path, method, rule) in &routes.rules {
             if let Rule::Subject(_) = rule {

@@ -106,7 +106,7 @@ impl Routes {
 /// A route's template as metrics and logs name it, its parameters
 /// written `:subject` rather than `{subject}`: braces inside a label value
 /// are valid, but trip simple exposition parsers.
-fn route_label(path: &str) -> String {
+pub fn route_label(path: &str) -> String {
     path.replace('{', ":").replace('}', "")
 }
 

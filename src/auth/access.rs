@@ -68,6 +68,23 @@ impl Access {
         self.permit(Operation::Read, Resource::Subject(subject.to_owned()))
     }
 
+    /// Whether the grants allow `operation` on `resource`, asked to decide
+    /// what to offer rather than to admit a request (so nothing is logged).
+    pub fn allows(&self, operation: Operation, resource: &Resource) -> bool {
+        match &self.0 {
+            Scope::Everything => true,
+            Scope::Principal { grants, .. } => policy::allows(grants, operation, resource),
+        }
+    }
+
+    /// Whether the grants allow `operation` on some subject.
+    pub fn allows_somewhere(&self, operation: Operation) -> bool {
+        match &self.0 {
+            Scope::Everything => true,
+            Scope::Principal { grants, .. } => grants.iter().any(|g| g.role >= operation.role()),
+        }
+    }
+
     /// `Ok` when the grants allow `operation` on `resource`, else the
     /// refusal (logged).
     pub fn permit(&self, operation: Operation, resource: Resource) -> Result<(), Refusal> {

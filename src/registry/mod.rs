@@ -9,11 +9,13 @@
 //! one append.
 
 mod allocate;
+mod compare;
 mod compatibility;
 mod content;
 mod delete;
 mod error;
 mod lookup;
+mod overview;
 mod parse;
 mod queries;
 mod references;
@@ -36,9 +38,11 @@ use crate::log::Log;
 use crate::store::{Position, Store, StoreError};
 
 pub use crate::records::Reference;
+pub use compare::{Change, Comparison};
 pub use compatibility::CompatibilityTarget;
 pub use content::{sorted_metadata, SchemaContent};
 pub use error::{NotPermitted, RegistryError, Result, SchemaProblem};
+pub use overview::{Deleted, SortKey, Source, SubjectPage, SubjectQuery, SubjectSummary};
 use parse::RequestParse;
 pub use queries::{ContextCensus, SubjectFilter, VersionSpec, VersionView, ALL_CONTEXTS};
 pub use references::qualify_reference_subject;

@@ -35,7 +35,7 @@ const CONFIG_FIELDS: [(&str, &str); 10] = [
 /// The config key of the strict Protobuf check.
 pub const PROTOBUF_WIRE_RULES: &str = "treatyProtobufWireRules";
 
-const GLOBAL_CONTEXT_SCOPE: &str = ":.__GLOBAL:";
+pub(super) const GLOBAL_CONTEXT_SCOPE: &str = ":.__GLOBAL:";
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Mode {

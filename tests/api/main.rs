@@ -37,3 +37,4 @@ mod schemas;
 mod server;
 mod subjects;
 mod tls;
+mod ui;
