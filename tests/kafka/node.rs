@@ -64,6 +64,23 @@ impl Node {
         std::fs::read_to_string(&self.log).unwrap_or_default()
     }
 
+    /// The first log line that holds `needle`, once the node has written
+    /// it (lines reach the file a moment after they are logged).
+    pub fn log_line(&self, needle: &str) -> String {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        loop {
+            let log = self.log();
+            if let Some(line) = log.lines().find(|line| line.contains(needle)) {
+                return line.to_owned();
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "no `{needle}` in: {log}"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+    }
+
     /// SIGKILL, as a crash.
     pub fn kill(mut self) {
         let _ = self.child.kill();
