@@ -1,10 +1,12 @@
 //! The REST API, one file per resource. Every request passes through
-//! [`Api::handle`]: URL rewriting (trailing slashes, `/contexts/{ctx}/…`),
+//! [`Api::handle`]: URL rewriting (trailing slashes, `/contexts/{ctx}/…`,
+//! then config aliases, so that authorization sees the target subject),
 //! authentication when configured, content negotiation (`negotiate`), then
 //! the router; every error leaves as an [`ApiError`]. Each request is then
 //! counted in the metrics and logged once, by its route's template.
 
 mod access;
+mod aliases;
 mod answers;
 mod body;
 mod compatibility;
@@ -41,6 +43,7 @@ use tower::ServiceExt as _;
 pub use error::ApiError;
 pub use negotiate::json_response;
 pub use operations::{is_operational, node_checks, readiness, READY};
+pub use path::SUBJECT_SEGMENT;
 
 use crate::auth::escape::Escaped;
 use crate::auth::{Access, Auth};
@@ -131,6 +134,7 @@ impl Api {
             Ok(request) => request,
             Err(error) => return (error.into_response(), served),
         };
+        let request = aliases::resolve(&self.0.registry, request);
         served.route = self.0.rules.route(request.uri().path());
         let request = match &self.0.auth {
             Some(auth) => {

@@ -35,7 +35,11 @@ const FILES: [(&str, &str, &[u8]); 11] = [
         "text/css; charset=utf-8",
         include_bytes!("../../ui/style.css"),
     ),
-    ("favicon.svg", "image/svg+xml", include_bytes!("../../ui/favicon.svg")),
+    (
+        "favicon.svg",
+        "image/svg+xml",
+        include_bytes!("../../ui/favicon.svg"),
+    ),
     ("app.js", JS, include_bytes!("../../ui/app.js")),
     ("http.js", JS, include_bytes!("../../ui/http.js")),
     ("dom.js", JS, include_bytes!("../../ui/dom.js")),
