@@ -417,3 +417,33 @@ fn reads_and_writes_of_an_alias_subject_reach_its_target() {
     let unaliased = server.get("/subjects/nick/versions");
     assert_eq!(unaliased.code(), 40401, "{:?}", unaliased.body);
 }
+
+/// 7.9's `AliasFilter`, registered for every request, rebuilds the path
+/// from its non-empty segments before Jersey matches it (Jetty 9.4's
+/// default compliance lets `//` through): `/subjects/s//versions` is
+/// `/subjects/s/versions`, and `/subjects//versions` is
+/// `/subjects/versions`, the subject named `versions`.
+#[test]
+fn empty_path_segments_are_dropped_before_routing() {
+    let server = Server::start();
+    server.register("s", "\"int\"");
+    assert_eq!(server.get("/subjects/s//versions").body, json!([1]));
+    let version = server.get("//subjects///s/versions//1/");
+    assert_eq!(version.body["subject"], "s", "{:?}", version.body);
+    let registered = server.post("/subjects/s//versions", r#"{"schema":"\"long\""}"#);
+    assert_eq!(registered.status, 200, "{:?}", registered.body);
+    let lookup = server.post("/subjects//versions", r#"{"schema":"\"int\""}"#);
+    assert_eq!(
+        (lookup.status, lookup.code(), lookup.message()),
+        (404, 40401, "Subject 'versions' not found.")
+    );
+    let listed = server.get("/subjects//versions");
+    assert_eq!(
+        (listed.status, listed.code()),
+        (405, 405),
+        "{:?}",
+        listed.body
+    );
+    assert_eq!(server.get("/subjects").body, json!(["s"]));
+    assert_eq!(server.get("/subjects/s/versions").body, json!([1, 2]));
+}
