@@ -447,3 +447,23 @@ fn empty_path_segments_are_dropped_before_routing() {
     assert_eq!(server.get("/subjects").body, json!(["s"]));
     assert_eq!(server.get("/subjects/s/versions").body, json!([1, 2]));
 }
+
+/// hyper refuses a request target over 65,534 bytes itself, before any
+/// service runs, with a bare 414 that cannot carry a body (documented in
+/// COMPATIBILITY.md); the connection is closed and the server keeps
+/// serving. A target just under that limit reaches the API, which answers
+/// with Confluent's JSON error.
+#[test]
+fn a_uri_over_hypers_limit_is_a_bare_414_and_one_under_it_gets_json() {
+    let server = Server::start();
+    let over = server.get(&format!("/subjects/{}/versions", "x".repeat(100_000)));
+    assert_eq!((over.status, over.body), (414, json!("")));
+    let under = server.get(&format!("/subjects/{}/versions", "x".repeat(65_000)));
+    assert_eq!(
+        (under.status, under.code()),
+        (404, 40401),
+        "{}",
+        under.status
+    );
+    assert_eq!(server.get("/subjects").body, json!([]));
+}
