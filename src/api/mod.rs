@@ -1,10 +1,12 @@
 //! The REST API, one file per resource. Every request passes through
-//! [`Api::handle`]: URL rewriting (trailing slashes, `/contexts/{ctx}/…`),
-//! authentication when configured, content negotiation (`negotiate`), then
+//! [`Api::handle`]: URL rewriting (trailing slashes and empty segments,
+//! `/contexts/{ctx}/…`, then config aliases, so that authorization sees
+//! the target subject), authentication when configured, content negotiation (`negotiate`), then
 //! the router; every error leaves as an [`ApiError`]. Each request is then
 //! counted in the metrics and logged once, by its route's template.
 
 mod access;
+mod aliases;
 mod answers;
 mod body;
 mod compatibility;
@@ -41,6 +43,7 @@ use tower::ServiceExt as _;
 pub use error::ApiError;
 pub use negotiate::json_response;
 pub use operations::{is_operational, node_checks, readiness, READY};
+pub use path::SUBJECT_SEGMENT;
 
 use crate::auth::escape::Escaped;
 use crate::auth::{Access, Auth};
@@ -131,6 +134,7 @@ impl Api {
             Ok(request) => request,
             Err(error) => return (error.into_response(), served),
         };
+        let request = aliases::resolve(&self.0.registry, request);
         served.route = self.0.rules.route(request.uri().path());
         let request = match &self.0.auth {
             Some(auth) => {
@@ -210,21 +214,22 @@ fn log_request(served: &Served, method: &Method, status: u16, elapsed: Duration)
     });
 }
 
-/// Trailing slashes route like their bare form; `/contexts/{ctx}/…` is
-/// rewritten onto the plain routes.
+/// Trailing slashes and empty segments are dropped, as 7.9's
+/// `AliasFilter` rebuilds every path from its non-empty segments before
+/// Jersey routes it (`/subjects/s//versions` is `/subjects/s/versions`);
+/// `/contexts/{ctx}/…` is rewritten onto the plain routes.
 fn rewrite(mut request: Request) -> Result<Request, ApiError> {
-    let uri = request.uri();
-    let plain =
-        !uri.path().starts_with("/contexts/") && (uri.path() == "/" || !uri.path().ends_with('/'));
+    let path = request.uri().path();
+    let plain = !path.starts_with("/contexts/")
+        && !path.contains("//")
+        && (path == "/" || !path.ends_with('/'));
     if plain {
         // The hot path: nothing to rewrite, no URI to rebuild.
         return Ok(request);
     }
-    let trimmed = match uri.path().trim_end_matches('/') {
-        "" => "/",
-        path => path,
-    };
-    let (path, query) = contexts::rewrite(trimmed, uri.query())?;
+    let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    let collapsed = format!("/{}", segments.join("/"));
+    let (path, query) = contexts::rewrite(&collapsed, request.uri().query())?;
     let rebuilt = match query {
         Some(query) => format!("{path}?{query}"),
         None => path,

@@ -3,10 +3,20 @@
 
 use axum::extract::rejection::PathRejection;
 use axum::extract::FromRequestParts;
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC};
 
 use super::error::{ApiError, ApiResult};
 use super::params::parse_java_int;
 use crate::registry::VersionSpec;
+
+/// How a subject is escaped as a path segment: all but the unreserved
+/// characters and the `:` of qualified subjects (`:.ctx:subject`).
+pub const SUBJECT_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~')
+    .remove(b':');
 
 #[derive(FromRequestParts)]
 #[from_request(via(axum::extract::Path), rejection(ApiError))]

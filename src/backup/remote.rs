@@ -9,19 +9,11 @@ use std::collections::BTreeMap;
 use std::error::Error;
 
 use base64::Engine as _;
-use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use percent_encoding::utf8_percent_encode;
 use serde_json::{json, Value};
 
+use crate::api::SUBJECT_SEGMENT;
 use crate::records::{ModeValue, Record, SchemaValue};
-
-/// A path segment keeps what needs no escaping, and `:` of qualified
-/// subjects (`:.ctx:subject`).
-const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'_')
-    .remove(b'.')
-    .remove(b'~')
-    .remove(b':');
 
 const IMPORT: &str = "IMPORT";
 
@@ -259,7 +251,7 @@ impl RemoteRegistry {
 }
 
 fn segment(subject: &str) -> String {
-    utf8_percent_encode(subject, SEGMENT).to_string()
+    utf8_percent_encode(subject, SUBJECT_SEGMENT).to_string()
 }
 
 /// `:.ctx:` of `:.ctx:name`; `None` in the default context.

@@ -170,6 +170,28 @@ impl Registry {
             .ok_or(RegistryError::SubjectConfigNotFound(subject.to_string()))
     }
 
+    /// The subject `subject` is an alias of: the `alias` of its own config
+    /// (never an inherited one, as 7.9's `AliasFilter` reads it). An alias
+    /// in the default context names a subject in the aliasing subject's
+    /// context, as `QualifiedSubject.qualifySubjectWithParent` places it.
+    pub fn alias_target(&self, subject: &str) -> Option<String> {
+        let parent = QualifiedSubject::parse(subject);
+        // The global scope has no subject to alias.
+        let key = scope_key(&parent)?;
+        let state = self.state();
+        let alias = state
+            .configs
+            .get(&Some(key))?
+            .get("alias")?
+            .as_str()
+            .filter(|alias| !alias.is_empty())?;
+        let mut target = QualifiedSubject::parse(alias);
+        if target.is_default_context() {
+            target.context.clone_from(&parent.context);
+        }
+        Some(target.to_string())
+    }
+
     /// `PUT /config[/{s}]`: a partial update of the fields sent (an explicit
     /// `null` clears one). Returns the request's known fields, as Confluent
     /// echoes them.

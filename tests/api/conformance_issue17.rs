@@ -378,3 +378,92 @@ fn schemas_rule_type_keeps_versions_with_a_rule_of_that_type() {
     );
     assert_eq!(listed("ruleType=").len(), 3);
 }
+
+/// 7.9's `AliasFilter` rewrites, before routing, the path segment after
+/// each `subjects` and the `subject` query parameter of `/schemas/ids/…`
+/// to the target named by that subject's own config `alias` (placed in the
+/// aliasing subject's context when unqualified). `/config/{s}` is not
+/// rewritten, so the alias stays readable there.
+#[test]
+fn reads_and_writes_of_an_alias_subject_reach_its_target() {
+    let server = Server::start();
+    let id = server.register("target", "\"int\"");
+    let set = server.put("/config/nick", r#"{"alias":"target"}"#);
+    assert_eq!((set.status, set.body), (200, json!({"alias": "target"})));
+    assert_eq!(server.get("/config/nick").body["alias"], "target");
+    assert_eq!(server.get("/subjects/nick/versions").body, json!([1]));
+    let latest = server.get("/subjects/nick/versions/latest");
+    assert_eq!(
+        (latest.body["subject"].clone(), latest.body["id"].as_i64()),
+        (json!("target"), Some(id))
+    );
+    let found = server.post("/subjects/nick", r#"{"schema":"\"int\""}"#);
+    assert_eq!(found.body["subject"], "target", "{:?}", found.body);
+    let registered = server.post("/subjects/nick/versions", r#"{"schema":"\"long\""}"#);
+    assert_eq!(registered.status, 200, "{:?}", registered.body);
+    assert_eq!(server.get("/subjects/target/versions").body, json!([1, 2]));
+    let by_id = server.get(&format!("/schemas/ids/{id}?subject=nick"));
+    assert_eq!(by_id.status, 200, "{:?}", by_id.body);
+    assert_eq!(server.get("/subjects").body, json!(["target"]));
+
+    server.register(":.ctx:t", "\"long\"");
+    let in_context = server.put("/config/:.ctx:a", r#"{"alias":"t"}"#);
+    assert_eq!(in_context.status, 200, "{:?}", in_context.body);
+    assert_eq!(server.get("/subjects/:.ctx:a/versions").body, json!([1]));
+    let via_url = server.get("/contexts/.ctx/subjects/a/versions/1");
+    assert_eq!(via_url.body["subject"], ":.ctx:t", "{:?}", via_url.body);
+
+    assert_eq!(server.put("/config/nick", r#"{"alias":null}"#).status, 200);
+    let unaliased = server.get("/subjects/nick/versions");
+    assert_eq!(unaliased.code(), 40401, "{:?}", unaliased.body);
+}
+
+/// 7.9's `AliasFilter`, registered for every request, rebuilds the path
+/// from its non-empty segments before Jersey matches it (Jetty 9.4's
+/// default compliance lets `//` through): `/subjects/s//versions` is
+/// `/subjects/s/versions`, and `/subjects//versions` is
+/// `/subjects/versions`, the subject named `versions`.
+#[test]
+fn empty_path_segments_are_dropped_before_routing() {
+    let server = Server::start();
+    server.register("s", "\"int\"");
+    assert_eq!(server.get("/subjects/s//versions").body, json!([1]));
+    let version = server.get("//subjects///s/versions//1/");
+    assert_eq!(version.body["subject"], "s", "{:?}", version.body);
+    let registered = server.post("/subjects/s//versions", r#"{"schema":"\"long\""}"#);
+    assert_eq!(registered.status, 200, "{:?}", registered.body);
+    let lookup = server.post("/subjects//versions", r#"{"schema":"\"int\""}"#);
+    assert_eq!(
+        (lookup.status, lookup.code(), lookup.message()),
+        (404, 40401, "Subject 'versions' not found.")
+    );
+    let listed = server.get("/subjects//versions");
+    assert_eq!(
+        (listed.status, listed.code()),
+        (405, 405),
+        "{:?}",
+        listed.body
+    );
+    assert_eq!(server.get("/subjects").body, json!(["s"]));
+    assert_eq!(server.get("/subjects/s/versions").body, json!([1, 2]));
+}
+
+/// hyper refuses a request target over 65,534 bytes itself, before any
+/// service runs, with a bare 414 that cannot carry a body (documented in
+/// COMPATIBILITY.md); the connection is closed and the server keeps
+/// serving. A target just under that limit reaches the API, which answers
+/// with Confluent's JSON error.
+#[test]
+fn a_uri_over_hypers_limit_is_a_bare_414_and_one_under_it_gets_json() {
+    let server = Server::start();
+    let over = server.get(&format!("/subjects/{}/versions", "x".repeat(100_000)));
+    assert_eq!((over.status, over.body), (414, json!("")));
+    let under = server.get(&format!("/subjects/{}/versions", "x".repeat(65_000)));
+    assert_eq!(
+        (under.status, under.code()),
+        (404, 40401),
+        "{}",
+        under.status
+    );
+    assert_eq!(server.get("/subjects").body, json!([]));
+}
