@@ -305,6 +305,20 @@ impl Record {
         matches!(self, Record::IdWatermark(..))
     }
 
+    /// Whether the record removes its key. A NOOP has no value either, but
+    /// it stands for no key to remove.
+    pub fn is_tombstone(&self) -> bool {
+        matches!(
+            self,
+            Record::Schema(_, _, None)
+                | Record::Config(_, None)
+                | Record::Mode(_, None)
+                | Record::DeleteSubject(_, None)
+                | Record::ClearSubject(_, None)
+                | Record::ContextRemoved(_)
+        )
+    }
+
     /// The value's JSON as Confluent writes it, `None` for a tombstone.
     pub fn value_json(&self) -> Option<Vec<u8>> {
         topic::encode_value(self)

@@ -11,7 +11,7 @@ use super::Node;
 use crate::kafka::reader::Role;
 use crate::kafka::{ReadEvent, Reader};
 use crate::records::Record;
-use crate::store::Position;
+use crate::store::{FoundKey, Position};
 
 /// Records applied in one go while catching up.
 const BATCH: usize = 512;
@@ -35,17 +35,30 @@ async fn read(node: &Node) -> Result<(), Box<dyn std::error::Error + Send + Sync
     tracing::info!(from, topic = %node.config.topic, "reading the schemas topic");
     let mut reader = Reader::start(&node.config, from)?;
     let mut batch: Vec<(Position, Record)> = Vec::new();
+    let mut found_keys: Vec<FoundKey> = Vec::new();
     let mut unconfirmed = Unconfirmed::default();
     loop {
         let caught_up = match reader.next().await? {
             ReadEvent::Record {
                 offset,
+                key,
                 record,
                 tag,
-                ..
             } => {
                 if let Some(Role::Marker { writer }) = tag.as_ref().map(|t| &t.role) {
                     node.heard_from_writer(writer.clone());
+                }
+                // Only other registries write keys in other forms. A
+                // treaty writer's tombstones in them count once its writer
+                // forgets them, not here, where the batch may yet be
+                // dropped; a node rebuilt from the topic keeps them, which
+                // costs only a needless tombstone should the key come back.
+                if tag.is_none() && !matches!(record, Record::Noop) {
+                    found_keys.push(FoundKey {
+                        key: record.key(),
+                        bytes: key,
+                        tombstone: record.is_tombstone(),
+                    });
                 }
                 batch.extend(unconfirmed.read(offset as Position, record, tag.as_ref()));
                 false
@@ -56,6 +69,9 @@ async fn read(node: &Node) -> Result<(), Box<dyn std::error::Error + Send + Sync
         if caught_up || batch.len() >= BATCH {
             let records = std::mem::take(&mut batch);
             let store = &node.store;
+            // Before the records: the store's last position must not pass
+            // a record whose key form it does not hold.
+            store.note_key_forms(&std::mem::take(&mut found_keys))?;
             node.registry
                 .apply_logged(records, |fresh| {
                     store.write(fresh.iter().map(|(p, r)| (*p, r)), false)

@@ -15,7 +15,7 @@ pub mod writer;
 pub use config::KafkaConfig;
 pub use reader::{ReadEvent, Reader};
 pub use topic::ensure_topic;
-pub use writer::Writer;
+pub use writer::{Append, Writer};
 
 use std::time::Duration;
 

@@ -71,6 +71,25 @@ impl Term {
     }
 }
 
+/// A record to append, and the other byte forms its key was found in on
+/// the topic: a tombstone goes to each of them as well, in the same
+/// transaction, so that compaction removes the key in every form (spec
+/// §1.2; Confluent #2961 is what happens otherwise).
+pub struct Append<'r> {
+    pub record: &'r Record,
+    pub other_forms: Vec<Vec<u8>>,
+}
+
+/// A record whose key has no other forms to tombstone.
+impl<'r> From<&'r Record> for Append<'r> {
+    fn from(record: &'r Record) -> Self {
+        Self {
+            record,
+            other_forms: Vec::new(),
+        }
+    }
+}
+
 pub struct Writer {
     producer: FutureProducer,
     topic: String,
@@ -112,14 +131,24 @@ impl Writer {
         self.term
     }
 
-    /// Writes `records` in one transaction to partition 0, confirms them in
-    /// a second one, and answers their offsets once both are committed.
-    pub async fn append(&self, records: &[Record]) -> Result<Vec<i64>, Error> {
-        let encoded = records
-            .iter()
-            .map(Record::to_topic)
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|_| Error::LocalOnly)?;
+    /// Writes `appends` in one transaction to partition 0, confirms them in
+    /// a second one, and answers, once both are committed, each record's
+    /// offset: that of the last message written for it.
+    pub async fn append(&self, appends: &[Append<'_>]) -> Result<Vec<i64>, Error> {
+        let mut encoded = Vec::with_capacity(appends.len());
+        let mut ends = Vec::with_capacity(appends.len());
+        for append in appends {
+            let record = append.record.to_topic().map_err(|_| Error::LocalOnly)?;
+            let tombstone = record.value.is_none();
+            encoded.push(record);
+            if tombstone {
+                encoded.extend(append.other_forms.iter().map(|key| TopicRecord {
+                    key: key.clone(),
+                    value: None,
+                }));
+            }
+            ends.push(encoded.len() - 1);
+        }
         let _turn = self.turn.lock().await;
         let batch = self.batches.fetch_add(1, Ordering::SeqCst) + 1;
         let batch = batch.to_string();
@@ -129,7 +158,7 @@ impl Writer {
         let confirmation = [self.noop()];
         self.within_term(&confirmation, self.headers(CONFIRM_HEADER, &batch))
             .await?;
-        Ok(offsets)
+        Ok(ends.into_iter().map(|end| offsets[end]).collect())
     }
 
     /// Appends the NOOP that starts this term and names `node_url` as the

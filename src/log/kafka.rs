@@ -6,9 +6,9 @@
 use std::sync::{Arc, RwLock};
 
 use super::{Log, LogError};
-use crate::kafka::{Error, Writer};
+use crate::kafka::{Append, Error, Writer};
 use crate::records::Record;
-use crate::store::{Position, Store};
+use crate::store::{FoundKey, Position, Store, StoreError};
 
 pub struct KafkaLog {
     store: Arc<Store>,
@@ -54,7 +54,11 @@ impl Log for KafkaLog {
         let writer = self
             .writer()
             .ok_or_else(|| LogError("this node is not the schemas topic's writer".into()))?;
-        let appended = tokio::runtime::Handle::current().block_on(writer.append(&shared));
+        let appends = shared
+            .iter()
+            .map(|record| self.with_other_forms(record))
+            .collect::<Result<Vec<_>, _>>()?;
+        let appended = tokio::runtime::Handle::current().block_on(writer.append(&appends));
         let offsets = match appended {
             Ok(offsets) => offsets,
             Err(error) => {
@@ -67,11 +71,24 @@ impl Log for KafkaLog {
         };
         let positions = offsets.iter().map(|&offset| offset as Position);
         self.store.write(positions.zip(&shared), true)?;
+        self.store.note_key_forms(&tombstoned(&appends))?;
         Ok(offsets.last().map_or(0, |&offset| offset as Position))
     }
 }
 
 impl KafkaLog {
+    /// `record`, and when it is a tombstone, the other forms its key was
+    /// found in, to receive one as well.
+    fn with_other_forms<'r>(&self, record: &'r Record) -> Result<Append<'r>, StoreError> {
+        if !record.is_tombstone() {
+            return Ok(Append::from(record));
+        }
+        Ok(Append {
+            record,
+            other_forms: self.store.key_forms(&record.key())?,
+        })
+    }
+
     /// A writer whose append failed never writes again: drops it unless
     /// already replaced.
     fn stop_writing(&self, failed: &Arc<Writer>, error: &Error) {
@@ -86,4 +103,18 @@ impl KafkaLog {
             }
         }
     }
+}
+
+/// The other forms that `appends` gave their tombstone, now to forget.
+fn tombstoned(appends: &[Append]) -> Vec<FoundKey> {
+    appends
+        .iter()
+        .flat_map(|append| {
+            append.other_forms.iter().map(|bytes| FoundKey {
+                key: append.record.key(),
+                bytes: bytes.clone(),
+                tombstone: true,
+            })
+        })
+        .collect()
 }

@@ -73,6 +73,13 @@ impl Record {
     }
 }
 
+impl RecordKey {
+    /// The key bytes current Confluent writes for this key.
+    pub fn to_topic(&self) -> Vec<u8> {
+        encode_key(self)
+    }
+}
+
 /// Every key's fields, in Jackson's order for each keytype: no keytype has
 /// both a subject and a context, so one order serves all.
 #[derive(Serialize)]

@@ -6,7 +6,8 @@
 //! (its key and value, [`frame`]); `keys` maps each record key to its
 //! position, so that rewriting a key drops its older entry and a tombstone
 //! drops the key; `meta` holds the last position written. Each write is one
-//! atomic batch.
+//! atomic batch. `key_forms` remembers the other byte forms a key was
+//! found in on a Kafka topic ([`key_forms`]).
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -14,9 +15,11 @@ use std::path::Path;
 use rocksdb::{ColumnFamily, Options, WriteBatch, WriteOptions, DB};
 
 use crate::records::{Record, RecordKey};
+pub use key_forms::FoundKey;
 use replay::RawRecord;
 
 mod frame;
+mod key_forms;
 mod migrate;
 mod replay;
 
@@ -27,6 +30,7 @@ pub type Position = u64;
 const LOG: &str = "log";
 const KEYS: &str = "keys";
 const META: &str = "meta";
+const KEY_FORMS: &str = "key_forms";
 const LAST_POSITION: &[u8] = b"last_position";
 
 pub struct Store {
@@ -72,7 +76,7 @@ impl Store {
         let mut options = Options::default();
         options.create_if_missing(true);
         options.create_missing_column_families(true);
-        let mut families = vec![LOG, KEYS, META];
+        let mut families = vec![LOG, KEYS, META, KEY_FORMS];
         let existing = DB::list_cf(&options, dir).unwrap_or_default();
         let legacy = existing.iter().any(|cf| cf == migrate::LEGACY);
         if legacy {
@@ -156,7 +160,7 @@ impl Store {
     /// Moves what only the WAL holds into table files, so that the next
     /// open has no log to replay (done at a graceful stop).
     pub fn flush(&self) -> Result<(), StoreError> {
-        for family in [LOG, KEYS, META] {
+        for family in [LOG, KEYS, META, KEY_FORMS] {
             self.db.flush_cf(self.cf(family))?;
         }
         Ok(())

@@ -22,7 +22,7 @@ pub fn fixture(name: &str) -> String {
 }
 
 /// A fixture's lines that are not comments, split at tabs.
-fn rows(text: &str) -> Vec<Vec<&str>> {
+pub fn rows(text: &str) -> Vec<Vec<&str>> {
     text.lines()
         .filter(|line| !line.is_empty() && !line.starts_with('#'))
         .map(|line| line.split('\t').collect())

@@ -7,7 +7,7 @@ use rdkafka::producer::{FutureProducer, FutureRecord};
 use rdkafka::ClientConfig;
 use serde_json::json;
 use treaty::kafka::reader::{Role, Tag};
-use treaty::kafka::{ensure_topic, Error, KafkaConfig, ReadEvent, Reader, Writer};
+use treaty::kafka::{ensure_topic, Append, Error, KafkaConfig, ReadEvent, Reader, Writer};
 use treaty::records::{IdWatermarkValue, ModeValue, Record, SchemaValue};
 
 use crate::broker::Tansu;
@@ -22,6 +22,11 @@ fn version(subject: &str, number: i32, id: i32) -> Record {
     let schema = format!("{{\"type\":\"fixed\",\"name\":\"F\",\"size\":{id}}}");
     let value = SchemaValue::new(subject, number, id, &schema);
     Record::Schema(subject.to_owned(), number, Some(value))
+}
+
+/// `records` to append, none with other key forms to tombstone.
+fn plain(records: &[Record]) -> Vec<Append<'_>> {
+    records.iter().map(Append::from).collect()
 }
 
 /// The next event, or a failure naming what was awaited.
@@ -89,9 +94,9 @@ async fn appended_records_read_back_in_order_with_their_offsets() {
             }),
         ),
     ];
-    let mut offsets = writer.append(&batch).await.unwrap();
+    let mut offsets = writer.append(&plain(&batch)).await.unwrap();
     let tombstone = vec![Record::Schema("orders-value".into(), 1, None)];
-    offsets.extend(writer.append(&tombstone).await.unwrap());
+    offsets.extend(writer.append(&plain(&tombstone)).await.unwrap());
     assert_eq!(offsets.len(), 4);
     assert!(
         offsets.windows(2).all(|pair| pair[0] < pair[1]),
@@ -117,7 +122,9 @@ async fn appended_records_read_back_in_order_with_their_offsets() {
     // Treaty's own records never reach the topic.
     let watermark = Record::IdWatermark(".".into(), IdWatermarkValue { id: 9 });
     assert!(matches!(
-        writer.append(&[version("s", 1, 2), watermark]).await,
+        writer
+            .append(&plain(&[version("s", 1, 2), watermark]))
+            .await,
         Err(Error::LocalOnly)
     ));
 }
@@ -179,21 +186,21 @@ async fn a_second_writer_fences_the_first() {
     let Some(broker) = Tansu::start() else { return };
     let config = ready(&broker).await;
     let first = Writer::start(&config).await.unwrap();
-    first.append(&[version("a", 1, 1)]).await.unwrap();
+    first.append(&plain(&[version("a", 1, 1)])).await.unwrap();
 
     let second = Writer::start(&config).await.unwrap();
     assert!(matches!(
-        first.append(&[version("a", 2, 2)]).await,
+        first.append(&plain(&[version("a", 2, 2)])).await,
         Err(Error::Fenced)
     ));
     assert!(
         matches!(
-            first.append(&[version("a", 2, 3)]).await,
+            first.append(&plain(&[version("a", 2, 3)])).await,
             Err(Error::Fenced)
         ),
         "a fenced writer stays fenced"
     );
-    let offsets = second.append(&[version("a", 2, 4)]).await.unwrap();
+    let offsets = second.append(&plain(&[version("a", 2, 4)])).await.unwrap();
     assert_eq!(offsets.len(), 1);
 }
 
@@ -206,7 +213,7 @@ async fn the_reader_catches_up_past_a_multi_record_batch() {
     let config = ready(&broker).await;
     let writer = Writer::start(&config).await.unwrap();
     let batch: Vec<_> = (1..=5).map(|n| version("s", n, n)).collect();
-    writer.append(&batch).await.unwrap();
+    writer.append(&plain(&batch)).await.unwrap();
 
     let mut reader = Reader::start(&config, 0).unwrap();
     let mut events = Vec::new();

@@ -12,5 +12,6 @@ mod operations;
 mod raw;
 mod rebuild;
 mod takeover;
+mod tombstones;
 mod topic;
 mod zombie;

@@ -17,6 +17,8 @@ use crate::broker::Tansu;
 /// tombstone) and the writer its `treaty.writer` header names.
 pub struct RawRecord {
     pub offset: i64,
+    /// The key's bytes as they are on the topic.
+    pub key_bytes: Vec<u8>,
     pub key: Value,
     pub value: Option<Value>,
     pub writer: Option<String>,
@@ -60,7 +62,8 @@ pub fn read_all(broker: &Tansu) -> Vec<RawRecord> {
             Some(Err(error)) => panic!("reading _schemas: {error}"),
             None => panic!("reading _schemas: nothing for 10 s"),
         };
-        let key = serde_json::from_slice(message.key().unwrap_or_default()).unwrap_or(Value::Null);
+        let key_bytes = message.key().unwrap_or_default().to_vec();
+        let key = serde_json::from_slice(&key_bytes).unwrap_or(Value::Null);
         let value = message
             .payload()
             .map(|payload| serde_json::from_slice(payload).unwrap());
@@ -70,6 +73,7 @@ pub fn read_all(broker: &Tansu) -> Vec<RawRecord> {
         });
         records.push(RawRecord {
             offset: message.offset(),
+            key_bytes,
             key,
             value,
             writer,
