@@ -190,6 +190,14 @@ impl From<RegistryError> for ApiError {
                     "Register schema operation failed while writing to the Kafka store",
                 )
             }
+            StoreOutcomeUnknown(detail) => {
+                tracing::error!(%detail, "store outcome unknown");
+                Self::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    50002,
+                    "Register operation timed out",
+                )
+            }
         }
     }
 }

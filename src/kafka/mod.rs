@@ -37,6 +37,9 @@ pub enum Error {
     /// Another writer took over with the same `transactional.id`: this
     /// one's writes were not committed, and none of its later ones will be.
     Fenced,
+    /// A batch was committed but the transaction confirming it failed:
+    /// every node applies it or none does, and which is not known here.
+    Unconfirmed(Box<Error>),
     /// A record that never goes to a topic ([`crate::records::LocalOnly`]).
     LocalOnly,
     /// Any other failure of the broker or the client.
@@ -51,6 +54,12 @@ impl std::fmt::Display for Error {
                 "another writer took over the schemas topic (same transactional.id): \
                  this node's write was not committed",
             ),
+            Error::Unconfirmed(error) => {
+                write!(
+                    f,
+                    "a committed batch could not be confirmed ({error}): its outcome is unknown"
+                )
+            }
             Error::LocalOnly => write!(f, "{}", crate::records::LocalOnly),
             Error::Kafka(error) => write!(f, "Kafka: {error}"),
         }

@@ -156,8 +156,12 @@ impl Writer {
             .within_term(&encoded, self.headers(BATCH_HEADER, &batch))
             .await?;
         let confirmation = [self.noop()];
+        // The batch is committed: a reader that shows aborted records sees
+        // a confirmation even when its transaction fails, so whether the
+        // batch counts is now for the readers to say, not this writer.
         self.within_term(&confirmation, self.headers(CONFIRM_HEADER, &batch))
-            .await?;
+            .await
+            .map_err(|error| Error::Unconfirmed(Box::new(error)))?;
         Ok(ends.into_iter().map(|end| offsets[end]).collect())
     }
 

@@ -53,7 +53,7 @@ impl Log for KafkaLog {
         }
         let writer = self
             .writer()
-            .ok_or_else(|| LogError("this node is not the schemas topic's writer".into()))?;
+            .ok_or_else(|| LogError::new("this node is not the schemas topic's writer"))?;
         let appends = shared
             .iter()
             .map(|record| self.with_other_forms(record))
@@ -66,7 +66,10 @@ impl Log for KafkaLog {
                 // on the topic unconfirmed, and only a new term's first
                 // record settles it.
                 self.stop_writing(&writer, &error);
-                return Err(LogError(error.to_string()));
+                return Err(LogError {
+                    message: error.to_string(),
+                    outcome_unknown: matches!(error, Error::Unconfirmed(_)),
+                });
             }
         };
         let positions = offsets.iter().map(|&offset| offset as Position);

@@ -23,11 +23,25 @@ pub trait Log: Send + Sync {
 
 /// Why an append failed.
 #[derive(Debug, Clone, PartialEq)]
-pub struct LogError(pub String);
+pub struct LogError {
+    pub message: String,
+    /// The records may still count: every reader will apply them or none
+    /// will, and which is not known yet (Confluent's store timeout).
+    pub outcome_unknown: bool,
+}
+
+impl LogError {
+    pub fn new(message: impl Into<String>) -> Self {
+        Self {
+            message: message.into(),
+            outcome_unknown: false,
+        }
+    }
+}
 
 impl std::fmt::Display for LogError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(&self.message)
     }
 }
 
@@ -35,6 +49,6 @@ impl std::error::Error for LogError {}
 
 impl From<StoreError> for LogError {
     fn from(error: StoreError) -> Self {
-        LogError(error.0)
+        LogError::new(error.0)
     }
 }

@@ -41,6 +41,9 @@ pub enum RegistryError {
     InvalidSubject(String),
     /// The log could not make a write durable.
     Store(String),
+    /// The log could not tell whether a write counts; every node will
+    /// agree on it once they read it.
+    StoreOutcomeUnknown(String),
 }
 
 /// Why a schema is invalid.
@@ -132,6 +135,7 @@ impl std::fmt::Display for RegistryError {
             ),
             InvalidSubject(subject) => write!(f, "invalid subject name '{subject}'"),
             Store(detail) => write!(f, "store error: {detail}"),
+            StoreOutcomeUnknown(detail) => write!(f, "store outcome unknown: {detail}"),
         }
     }
 }

@@ -262,7 +262,7 @@ impl Registry {
         let log = Arc::clone(&self.log);
         let appended = tokio::task::spawn_blocking(move || log.append(&records))
             .await
-            .unwrap_or_else(|e| Err(crate::log::LogError(e.to_string())));
+            .unwrap_or_else(|e| Err(crate::log::LogError::new(e.to_string())));
         match appended {
             Ok(last) => {
                 self.log_failing.store(false, Ordering::Relaxed);
@@ -286,7 +286,11 @@ impl Registry {
                 let mut staged = self.staged.lock().await;
                 let planned_on_top = std::mem::take(&mut *lock(&self.queue));
                 for commit in batch.into_iter().chain(planned_on_top) {
-                    let _ = commit.done.send(Err(RegistryError::Store(error.0.clone())));
+                    let failure = match error.outcome_unknown {
+                        true => RegistryError::StoreOutcomeUnknown(error.message.clone()),
+                        false => RegistryError::Store(error.message.clone()),
+                    };
+                    let _ = commit.done.send(Err(failure));
                 }
                 *staged = Some(self.staged_copy());
             }
