@@ -10,7 +10,8 @@ use std::time::Duration;
 
 use rdkafka::client::ClientContext;
 use rdkafka::consumer::{BaseConsumer, Consumer, ConsumerContext, Rebalance, StreamConsumer};
-use tokio::sync::mpsc;
+use tokio::sync::mpsc::error::TryRecvError;
+use tokio::sync::{mpsc, oneshot};
 
 use super::Node;
 use crate::kafka::Error;
@@ -44,14 +45,27 @@ impl ConsumerContext for Elector {
     }
 }
 
-/// Takes part in the election for as long as the node runs.
-pub async fn run(node: Arc<Node>) -> Result<(), Error> {
+/// Takes part in the election until `leave` fires (or is dropped); then
+/// leaves the group and returns, so that the others need not wait out
+/// this node's session to elect a writer without it.
+pub async fn run(node: Arc<Node>, leave: oneshot::Receiver<()>) -> Result<(), Error> {
     let (sender, mut decisions) = mpsc::unbounded_channel();
     let mut client = node.config.client_config();
-    if client.get("session.timeout.ms").is_none() {
-        client.set("session.timeout.ms", SESSION_TIMEOUT_MS);
+    let session = client
+        .get("session.timeout.ms")
+        .unwrap_or(SESSION_TIMEOUT_MS)
+        .to_owned();
+    // Also the rebalance timeout: how long a rebalance waits for the
+    // members it knows to join again. librdkafka's 5 minutes would hold
+    // the election that long for a member that is gone without leaving (a
+    // node killed, or every node of a cluster restarted at once); a live
+    // member rejoins within a heartbeat or two. librdkafka wants it no
+    // shorter than the session.
+    if client.get("max.poll.interval.ms").is_none() {
+        client.set("max.poll.interval.ms", &session);
     }
     client
+        .set("session.timeout.ms", session)
         .set("group.id", format!("treaty-writer-{}", node.config.topic))
         .set("enable.auto.commit", "false")
         .set("auto.offset.reset", "latest")
@@ -61,11 +75,21 @@ pub async fn run(node: Arc<Node>) -> Result<(), Error> {
     // Polling drives the group protocol and its callbacks; the records
     // themselves are the reader's business.
     tokio::spawn(async move {
-        loop {
-            if let Err(error) = consumer.recv().await {
-                tracing::debug!("writer election: {error}");
+        let polling = async {
+            loop {
+                if let Err(error) = consumer.recv().await {
+                    tracing::debug!("writer election: {error}");
+                }
             }
+        };
+        tokio::select! {
+            _ = polling => {}
+            _ = leave => {}
         }
+        // Dropping the consumer closes it: it gives up the partition
+        // (revoking it stops this node's writing) and sends LeaveGroup,
+        // polling until both are done, which blocks.
+        let _ = tokio::task::spawn_blocking(move || drop(consumer)).await;
     });
     let mut elected = false;
     // A writer whose append failed ends its term ([`crate::log::KafkaLog`]);
@@ -89,10 +113,14 @@ pub async fn run(node: Arc<Node>) -> Result<(), Error> {
         while let Err(error) = node.become_writer().await {
             tracing::error!("could not become the writer, retrying: {error}");
             tokio::time::sleep(Duration::from_secs(1)).await;
-            if let Ok(false) = decisions.try_recv() {
-                elected = false;
-                node.stop_writing();
-                break;
+            match decisions.try_recv() {
+                Ok(false) => {
+                    elected = false;
+                    node.stop_writing();
+                    break;
+                }
+                Err(TryRecvError::Disconnected) => return Ok(()),
+                _ => {}
             }
         }
     }
