@@ -84,7 +84,7 @@ struct ClusterArgs {
     forward_writes_to: Option<String>,
 }
 
-/// Longest a stopping node waits to leave the writer election.
+/// Longest a stopping node waits for the writer election to stop.
 const LEAVE_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// Loading a large store builds hundreds of megabytes of index in a few
@@ -205,10 +205,10 @@ pub fn run(args: ServeArgs) -> Result<(), Box<dyn std::error::Error>> {
                     });
                     serving.await?;
                     let _ = leave.send(());
-                    // Leaving is one request; a broker that does not answer
-                    // it must not keep the node from stopping.
+                    // A broker that does not answer must not keep the node
+                    // from stopping.
                     if tokio::time::timeout(LEAVE_WAIT, election).await.is_err() {
-                        tracing::warn!("stopped without leaving the writer election");
+                        tracing::warn!("stopped before the writer election did");
                     }
                 } else if joined {
                     serving.await?

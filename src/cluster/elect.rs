@@ -11,7 +11,7 @@ use std::time::Duration;
 use rdkafka::client::ClientContext;
 use rdkafka::consumer::{BaseConsumer, Consumer, ConsumerContext, Rebalance, StreamConsumer};
 use tokio::sync::mpsc::error::TryRecvError;
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::{mpsc, oneshot, watch};
 
 use super::Node;
 use crate::kafka::Error;
@@ -25,31 +25,41 @@ const SESSION_TIMEOUT_MS: &str = "6000";
 /// How often an elected node checks that its writer's term is still on.
 const TERM_CHECK: Duration = Duration::from_millis(500);
 
+/// Longest a stopping node waits for a rebalance under way to end.
+const SETTLE_WAIT: Duration = Duration::from_secs(3);
+
 /// Hands the group's decisions to the election loop: `true` when this node
 /// is assigned the partition, `false` when it loses it.
-struct Elector(mpsc::UnboundedSender<bool>);
+struct Elector {
+    decisions: mpsc::UnboundedSender<bool>,
+    /// Whether a rebalance is under way (from a revocation, or the first
+    /// join, to the next assignment).
+    rebalancing: watch::Sender<bool>,
+}
 
 impl ClientContext for Elector {}
 
 impl ConsumerContext for Elector {
     fn pre_rebalance(&self, _: &BaseConsumer<Self>, rebalance: &Rebalance<'_>) {
         if let Rebalance::Revoke(_) = rebalance {
-            let _ = self.0.send(false);
+            self.rebalancing.send_replace(true);
+            let _ = self.decisions.send(false);
         }
     }
 
     fn post_rebalance(&self, _: &BaseConsumer<Self>, rebalance: &Rebalance<'_>) {
         if let Rebalance::Assign(partitions) = rebalance {
-            let _ = self.0.send(partitions.count() > 0);
+            self.rebalancing.send_replace(false);
+            let _ = self.decisions.send(partitions.count() > 0);
         }
     }
 }
 
-/// Takes part in the election until `leave` fires (or is dropped); then
-/// leaves the group and returns, so that the others need not wait out
-/// this node's session to elect a writer without it.
+/// Takes part in the election until `leave` fires (or is dropped), when
+/// the node stops.
 pub async fn run(node: Arc<Node>, leave: oneshot::Receiver<()>) -> Result<(), Error> {
     let (sender, mut decisions) = mpsc::unbounded_channel();
+    let (rebalancing, settled) = watch::channel(true);
     let mut client = node.config.client_config();
     let session = client
         .get("session.timeout.ms")
@@ -70,26 +80,20 @@ pub async fn run(node: Arc<Node>, leave: oneshot::Receiver<()>) -> Result<(), Er
         .set("enable.auto.commit", "false")
         .set("auto.offset.reset", "latest")
         .set("heartbeat.interval.ms", "500");
-    let consumer: StreamConsumer<Elector> = client.create_with_context(Elector(sender))?;
+    let consumer: StreamConsumer<Elector> = client.create_with_context(Elector {
+        decisions: sender,
+        rebalancing,
+    })?;
     consumer.subscribe(&[&node.config.topic])?;
-    // Polling drives the group protocol and its callbacks; the records
-    // themselves are the reader's business.
-    tokio::spawn(async move {
-        let polling = async {
-            loop {
-                if let Err(error) = consumer.recv().await {
-                    tracing::debug!("writer election: {error}");
-                }
-            }
-        };
-        tokio::select! {
-            _ = polling => {}
-            _ = leave => {}
-        }
-        // Dropping the consumer closes it: it gives up the partition
-        // (revoking it stops this node's writing) and sends LeaveGroup,
-        // polling until both are done, which blocks.
-        let _ = tokio::task::spawn_blocking(move || drop(consumer)).await;
+    // The records the consumer fetches are the reader's business.
+    let mut polling = tokio::spawn(async move {
+        poll_until_leaving(&consumer, leave, settled).await;
+        // Not closed, so no LeaveGroup: a member that leaves while a join
+        // is under way can still be made the leader of the next generation
+        // by some brokers (tansu 0.6), whose group then waits for it for
+        // good, and a cluster restarted at once elects no writer. The
+        // process is stopping; the group drops it after its session.
+        std::mem::forget(consumer);
     });
     let mut elected = false;
     // A writer whose append failed ends its term ([`crate::log::KafkaLog`]);
@@ -102,6 +106,7 @@ pub async fn run(node: Arc<Node>, leave: oneshot::Receiver<()>) -> Result<(), Er
                 None => return Ok(()),
             },
             _ = check.tick() => {}
+            _ = &mut polling => return Ok(()),
         }
         if !elected {
             node.stop_writing();
@@ -123,5 +128,33 @@ pub async fn run(node: Arc<Node>, leave: oneshot::Receiver<()>) -> Result<(), Er
                 _ => {}
             }
         }
+    }
+}
+
+/// Polls `consumer`, which drives the group protocol and its callbacks,
+/// until `leave` fires and no rebalance is under way.
+async fn poll_until_leaving(
+    consumer: &StreamConsumer<Elector>,
+    leave: oneshot::Receiver<()>,
+    mut settled: watch::Receiver<bool>,
+) {
+    let polling = async {
+        loop {
+            if let Err(error) = consumer.recv().await {
+                tracing::debug!("writer election: {error}");
+            }
+        }
+    };
+    tokio::pin!(polling);
+    tokio::select! {
+        _ = &mut polling => {}
+        _ = leave => {}
+    }
+    // A rebalance under way is seen through (still polling), so that the
+    // node does not go silent halfway through a join.
+    let settling = settled.wait_for(|rebalancing| !rebalancing);
+    tokio::select! {
+        _ = tokio::time::timeout(SETTLE_WAIT, settling) => {}
+        _ = &mut polling => {}
     }
 }
