@@ -84,6 +84,9 @@ struct ClusterArgs {
     forward_writes_to: Option<String>,
 }
 
+/// Longest a stopping node waits for the writer election to stop.
+const LEAVE_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
+
 /// Loading a large store builds hundreds of megabytes of index in a few
 /// seconds. In transparent huge pages each fresh 2 MiB page is zeroed whole
 /// on first touch, and on a VM whose host has taken free memory back that
@@ -191,16 +194,23 @@ pub fn run(args: ServeArgs) -> Result<(), Box<dyn std::error::Error>> {
                     served = &mut serving => { served?; false }
                 };
                 if joined && !args.cluster.follower_only {
+                    let (leave, leaving) = tokio::sync::oneshot::channel();
                     let electing = Arc::clone(&node);
-                    tokio::spawn(async move {
-                        if let Err(error) = crate::cluster::elect::run(electing).await {
+                    let election = tokio::spawn(async move {
+                        if let Err(error) = crate::cluster::elect::run(electing, leaving).await {
                             tracing::error!(
                                 "this node cannot take part in the writer election: {error}"
                             );
                         }
                     });
-                }
-                if joined {
+                    serving.await?;
+                    let _ = leave.send(());
+                    // A broker that does not answer must not keep the node
+                    // from stopping.
+                    if tokio::time::timeout(LEAVE_WAIT, election).await.is_err() {
+                        tracing::warn!("stopped before the writer election did");
+                    }
+                } else if joined {
                     serving.await?
                 }
             }

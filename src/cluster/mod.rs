@@ -24,6 +24,10 @@ use crate::store::Store;
 /// reader to apply it.
 const APPLY_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
 
+/// How long a node waits before it asks a broker that failed to check the
+/// schemas topic again.
+const TOPIC_RETRY: std::time::Duration = std::time::Duration::from_secs(1);
+
 /// This node's part in the cluster.
 pub struct Node {
     /// The URL other nodes reach this one at.
@@ -73,8 +77,18 @@ impl Node {
     /// Starts reading the topic and waits until this node has read it to
     /// its end once: until then its API holds requests back and it is not
     /// ready ([`http`]).
+    ///
+    /// A broker that stalls or fails meanwhile is waited out: the node
+    /// stays up, not ready, and asks again. Only a topic that cannot hold
+    /// the registry, or settings the client refuses, end it.
     pub async fn start(self: &Arc<Self>) -> Result<(), Error> {
-        crate::kafka::ensure_topic(&self.config).await?;
+        while let Err(error) = crate::kafka::ensure_topic(&self.config).await {
+            if !error.is_transient() {
+                return Err(error);
+            }
+            tracing::warn!("cannot check the schemas topic yet, retrying: {error}");
+            tokio::time::sleep(TOPIC_RETRY).await;
+        }
         let reading = Arc::clone(self);
         tokio::spawn(async move { follow::run(&reading).await });
         self.caught_up().await;

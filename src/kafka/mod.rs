@@ -34,6 +34,9 @@ pub enum Error {
     Config(String),
     /// The topic cannot hold the registry as Confluent requires.
     Topic(String),
+    /// The broker did not carry out a request on the topic (create it,
+    /// describe it); asked again later, it may.
+    Broker(String),
     /// Another writer took over with the same `transactional.id`: this
     /// one's writes were not committed, and none of its later ones will be.
     Fenced,
@@ -49,7 +52,9 @@ pub enum Error {
 impl std::fmt::Display for Error {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Error::Config(message) | Error::Topic(message) => f.write_str(message),
+            Error::Config(message) | Error::Topic(message) | Error::Broker(message) => {
+                f.write_str(message)
+            }
             Error::Fenced => f.write_str(
                 "another writer took over the schemas topic (same transactional.id): \
                  this node's write was not committed",
@@ -63,6 +68,14 @@ impl std::fmt::Display for Error {
             Error::LocalOnly => write!(f, "{}", crate::records::LocalOnly),
             Error::Kafka(error) => write!(f, "Kafka: {error}"),
         }
+    }
+}
+
+impl Error {
+    /// Whether the same request may succeed later: the broker was slow,
+    /// unreachable or failed, rather than the setup being wrong.
+    pub fn is_transient(&self) -> bool {
+        matches!(self, Error::Broker(_) | Error::Kafka(_))
     }
 }
 

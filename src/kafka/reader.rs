@@ -15,6 +15,13 @@ use super::writer::{Term, BATCH_HEADER, CONFIRM_HEADER, TERM_HEADER, WRITER_HEAD
 use super::{Error, KafkaConfig, PARTITION};
 use crate::records::{Record, Skipped};
 
+/// How long the broker may hold a Fetch that finds nothing new. Kafka
+/// answers it as soon as a record arrives, but some brokers (tansu) only
+/// at this limit, so with librdkafka's 500 ms a follower would see each
+/// write half a second late. A short wait costs an idle node a few small
+/// requests a second; `--kafka-config fetch.wait.max.ms=…` overrides it.
+const FETCH_WAIT_MS: &str = "20";
+
 pub struct Reader {
     consumer: StreamConsumer,
     topic: std::ffi::CString,
@@ -85,6 +92,9 @@ impl Reader {
     /// first one after it, where compaction removed it).
     pub fn start(config: &KafkaConfig, from: i64) -> Result<Self, Error> {
         let mut client = config.client_config();
+        if client.get("fetch.wait.max.ms").is_none() {
+            client.set("fetch.wait.max.ms", FETCH_WAIT_MS);
+        }
         client
             // librdkafka assigns partitions only to a consumer with a group;
             // it is never joined and nothing is committed to it.

@@ -40,11 +40,11 @@ pub async fn ensure_topic(config: &KafkaConfig) -> Result<(), Error> {
             let partitions = partition_count(&admin, &config.topic)?;
             check(&admin, &options, &config.topic, partitions).await
         }
-        Some(Err((_, code))) => Err(Error::Topic(format!(
+        Some(Err((_, code))) => Err(Error::Broker(format!(
             "cannot create the schemas topic `{}`: {code}",
             config.topic
         ))),
-        None => Err(Error::Topic(format!(
+        None => Err(Error::Broker(format!(
             "the broker did not answer the creation of `{}`",
             config.topic
         ))),
@@ -75,12 +75,12 @@ async fn check(
     let resource = match described.into_iter().next() {
         Some(Ok(resource)) => resource,
         Some(Err(code)) => {
-            return Err(Error::Topic(format!(
+            return Err(Error::Broker(format!(
                 "cannot read the configuration of the schemas topic `{name}`: {code}"
             )))
         }
         None => {
-            return Err(Error::Topic(format!(
+            return Err(Error::Broker(format!(
                 "the broker did not describe the schemas topic `{name}`"
             )))
         }

@@ -86,6 +86,34 @@ fn a_restarted_node_resumes_from_the_offset_it_stored() {
 /// when the writer is killed another takes writes, with no acknowledged
 /// registration lost and no id naming two schemas.
 #[test]
+fn a_cluster_stopped_with_sigterm_and_restarted_elects_a_writer() {
+    let Some(broker) = Tansu::start() else { return };
+    let dirs = tempfile::tempdir().unwrap();
+    let names = ["a", "b", "c"];
+    let nodes: Vec<Node> = names
+        .iter()
+        .map(|name| Node::start(&broker, &dirs.path().join(name)))
+        .collect();
+    let writer = agreed_writer(&nodes.iter().collect::<Vec<_>>(), Duration::from_secs(30));
+    let orders = writer.register("orders-value", "Order");
+    for node in nodes {
+        assert!(node.terminate(), "a node did not exit cleanly on SIGTERM");
+    }
+
+    // New ports, so every node advertises a URL the group has not seen.
+    let nodes: Vec<Node> = names
+        .iter()
+        .map(|name| Node::start(&broker, &dirs.path().join(name)))
+        .collect();
+    let writer = agreed_writer(&nodes.iter().collect::<Vec<_>>(), Duration::from_secs(20));
+    assert_eq!(
+        writer.get("/subjects/orders-value/versions/1")["id"],
+        orders
+    );
+    assert_eq!(writer.register("users-value", "User"), orders + 1);
+}
+
+#[test]
 fn the_writer_fails_over_without_losing_registrations() {
     let Some(broker) = Tansu::start() else { return };
     let dirs = tempfile::tempdir().unwrap();

@@ -87,6 +87,13 @@ impl Node {
         let _ = self.child.wait();
     }
 
+    /// SIGTERM, as an orderly stop; answers whether the node then exited
+    /// with status 0.
+    pub fn terminate(mut self) -> bool {
+        self.signal("-TERM");
+        self.child.wait().unwrap().success()
+    }
+
     /// SIGSTOP: the node freezes mid-whatever, as in a long pause.
     pub fn pause(&self) {
         self.signal("-STOP");
@@ -217,6 +224,10 @@ pub fn full_view(node: &Node) -> Value {
 
 impl Drop for Node {
     fn drop(&mut self) {
+        // A failing test shows what its nodes logged.
+        if std::thread::panicking() {
+            eprintln!("--- {} ---\n{}", self.log.display(), self.log());
+        }
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
