@@ -26,7 +26,7 @@ cluster_log="$(mktemp "${TMPDIR:-/tmp}/treaty-client-cluster.XXXXXX.log")"
 TREATY_BIN="$CARGO_TARGET_DIR/debug/treaty" bash scripts/client-cluster-tests.sh >"$cluster_log" 2>&1 &
 cluster_pid=$!
 cluster_started=$SECONDS
-trap 'kill "$cluster_pid" 2>/dev/null; rm -f "$cluster_log"' EXIT
+trap 'kill "$cluster_pid" 2>/dev/null || true; rm -f "$cluster_log"' EXIT
 echo "== web UI in a real browser (chromium, playwright-core)"
 TREATY_BIN="$CARGO_TARGET_DIR/debug/treaty" bash scripts/ui-tests.sh
 echo "== schemathesis: openapi.yaml against a running treaty"
