@@ -185,10 +185,7 @@ fn the_writer_fails_over_without_losing_registrations() {
 fn writes_sent_to_any_node_share_one_id_sequence() {
     let Some(broker) = Tansu::start() else { return };
     let dirs = tempfile::tempdir().unwrap();
-    let nodes: Vec<Node> = ["a", "b", "c"]
-        .iter()
-        .map(|name| Node::start(&broker, &dirs.path().join(name)))
-        .collect();
+    let nodes: Vec<Node> = Node::start_three(&broker, dirs.path());
     let refs: Vec<&Node> = nodes.iter().collect();
     agreed_writer(&refs, Duration::from_secs(30));
     let mut subjects = Vec::new();

@@ -64,10 +64,7 @@ fn record_name(schema: &str) -> String {
 fn killing_the_writer_five_times_under_load_loses_no_acknowledged_registration() {
     let Some(broker) = Tansu::start() else { return };
     let dirs = tempfile::tempdir().unwrap();
-    let mut nodes: Vec<Node> = ["a", "b", "c"]
-        .iter()
-        .map(|name| Node::start(&broker, &dirs.path().join(name)))
-        .collect();
+    let mut nodes: Vec<Node> = Node::start_three(&broker, dirs.path());
     let bases = Arc::new(Mutex::new(
         nodes.iter().map(|n| n.base.clone()).collect::<Vec<_>>(),
     ));

@@ -23,6 +23,14 @@ impl Node {
         Self::start_with(broker, data_dir, &[])
     }
 
+    /// Starts three nodes on `broker`, with data dirs `a`, `b` and `c` in `dir`.
+    pub fn start_three(broker: &Tansu, dir: &Path) -> Vec<Self> {
+        ["a", "b", "c"]
+            .iter()
+            .map(|name| Self::start(broker, &dir.join(name)))
+            .collect()
+    }
+
     /// Starts a node with `extra` flags.
     pub fn start_with(broker: &Tansu, data_dir: &Path, extra: &[&str]) -> Self {
         let log = data_dir.with_extension("log");

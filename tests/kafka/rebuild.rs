@@ -12,10 +12,7 @@ use crate::node::{agreed_writer, full_view, Node};
 fn a_follower_with_a_wiped_data_dir_rebuilds_the_same_state() {
     let Some(broker) = Tansu::start() else { return };
     let dirs = tempfile::tempdir().unwrap();
-    let mut nodes: Vec<Node> = ["a", "b", "c"]
-        .iter()
-        .map(|name| Node::start(&broker, &dirs.path().join(name)))
-        .collect();
+    let mut nodes: Vec<Node> = Node::start_three(&broker, dirs.path());
     let refs: Vec<&Node> = nodes.iter().collect();
     let fields =
         json!([{"name": "f", "type": "string"}, {"name": "g", "type": "string", "default": ""}]);

@@ -22,10 +22,7 @@ type Answer = (String, Result<i64, String>);
 fn a_paused_writer_woken_after_a_takeover_gets_nothing_acknowledged_or_applied() {
     let Some(broker) = Tansu::start() else { return };
     let dirs = tempfile::tempdir().unwrap();
-    let nodes: Vec<Node> = ["a", "b", "c"]
-        .iter()
-        .map(|name| Node::start(&broker, &dirs.path().join(name)))
-        .collect();
+    let nodes: Vec<Node> = Node::start_three(&broker, dirs.path());
     let refs: Vec<&Node> = nodes.iter().collect();
     let zombie = agreed_writer(&refs, Duration::from_secs(30));
     let others: Vec<&Node> = nodes.iter().filter(|n| !std::ptr::eq(*n, zombie)).collect();
