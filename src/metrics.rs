@@ -10,17 +10,19 @@ use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use prometheus::{
-    Encoder as _, Gauge, Histogram, HistogramOpts, HistogramVec, IntCounterVec, IntGauge,
-    IntGaugeVec, Opts, TextEncoder,
+    Encoder as _, Gauge, Histogram, HistogramOpts, HistogramVec, IntCounter, IntCounterVec,
+    IntGauge, IntGaugeVec, Opts, TextEncoder,
 };
 
 use crate::cluster::Node;
 use crate::registry::Registry;
 use crate::store::Store;
 
-/// The methods a request's `method` label may take; any other is `other`,
-/// so a client cannot grow the label set.
-const METHODS: [&str; 7] = ["GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH"];
+/// The values a request's `method` label may take: any method not listed
+/// is `other`, so a client cannot grow the label set.
+const METHOD_LABELS: [&str; 8] = [
+    "GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH", "other",
+];
 
 /// The route label of a request no route answers.
 pub const UNMATCHED_ROUTE: &str = "unmatched";
@@ -37,6 +39,48 @@ pub struct Metrics {
     census: Census,
     store: OnceLock<(Arc<Store>, StoreGauges)>,
     cluster: OnceLock<(Arc<Node>, ClusterGauges)>,
+}
+
+/// One route's request collectors. Prometheus finds a labelled series by
+/// hashing every label value under a lock, which twice a request cost more
+/// than the rest of counting; here each series is found once, when the
+/// route first answers with that method and status (so, as before, a series
+/// appears only once it has counted something).
+pub struct RouteMetrics {
+    route: String,
+    requests: IntCounterVec,
+    durations: HistogramVec,
+    duration: OnceLock<Histogram>,
+    /// By [`METHOD_LABELS`] index, then [`STATUS_LABELS`] index.
+    counts: Box<[OnceLock<IntCounter>]>,
+}
+
+impl RouteMetrics {
+    /// The route's template as metrics and logs name it.
+    pub fn route(&self) -> &str {
+        &self.route
+    }
+
+    /// One answered request.
+    pub fn observe(&self, method: &str, status: u16, elapsed: Duration) {
+        let method = METHOD_LABELS
+            .iter()
+            .position(|known| *known == method)
+            .unwrap_or(METHOD_LABELS.len() - 1);
+        let status = status_index(status);
+        self.counts[method * STATUS_LABELS.len() + status]
+            .get_or_init(|| {
+                self.requests.with_label_values(&[
+                    &self.route,
+                    METHOD_LABELS[method],
+                    STATUS_LABELS[status],
+                ])
+            })
+            .inc();
+        self.duration
+            .get_or_init(|| self.durations.with_label_values(&[&self.route]))
+            .observe(elapsed.as_secs_f64());
+    }
 }
 
 /// RocksDB's figures ([`Store::figures`]), read at each scrape.
@@ -203,19 +247,18 @@ impl Metrics {
             .expect("distinct metric names");
     }
 
-    /// One answered request: `route` is the template it matched.
-    pub fn observe_request(&self, route: &str, method: &str, status: u16, elapsed: Duration) {
-        let method = METHODS
-            .iter()
-            .find(|known| **known == method)
-            .copied()
-            .unwrap_or("other");
-        self.requests
-            .with_label_values(&[route, method, status_label(status)])
-            .inc();
-        self.durations
-            .with_label_values(&[route])
-            .observe(elapsed.as_secs_f64());
+    /// The request collectors of `route` (a route's template, or
+    /// [`UNMATCHED_ROUTE`]), resolved once for every request it answers.
+    pub fn route(&self, route: &str) -> RouteMetrics {
+        RouteMetrics {
+            route: route.to_owned(),
+            requests: self.requests.clone(),
+            durations: self.durations.clone(),
+            duration: OnceLock::new(),
+            counts: (0..METHOD_LABELS.len() * STATUS_LABELS.len())
+                .map(|_| OnceLock::new())
+                .collect(),
+        }
     }
 
     pub fn registered(&self, format: &str) {
@@ -311,31 +354,60 @@ fn int_gauge(name: &str, help: &str) -> IntGauge {
     IntGauge::new(name, help).expect("valid metric")
 }
 
-/// Status codes as static labels, without formatting one per request.
-fn status_label(status: u16) -> &'static str {
+/// The values a request's `status` label may take: the codes the API
+/// answers, else the code's class.
+const STATUS_LABELS: [&str; 21] = [
+    "200", "201", "204", "400", "401", "403", "404", "405", "406", "409", "413", "415", "422",
+    "429", "500", "503", "1xx", "2xx", "3xx", "4xx", "5xx",
+];
+
+/// `status`'s index in [`STATUS_LABELS`].
+fn status_index(status: u16) -> usize {
     match status {
-        200 => "200",
-        201 => "201",
-        204 => "204",
-        400 => "400",
-        401 => "401",
-        403 => "403",
-        404 => "404",
-        405 => "405",
-        406 => "406",
-        409 => "409",
-        413 => "413",
-        415 => "415",
-        422 => "422",
-        429 => "429",
-        500 => "500",
-        503 => "503",
+        200 => 0,
+        201 => 1,
+        204 => 2,
+        400 => 3,
+        401 => 4,
+        403 => 5,
+        404 => 6,
+        405 => 7,
+        406 => 8,
+        409 => 9,
+        413 => 10,
+        415 => 11,
+        422 => 12,
+        429 => 13,
+        500 => 14,
+        503 => 15,
         _ => match status / 100 {
-            1 => "1xx",
-            2 => "2xx",
-            3 => "3xx",
-            4 => "4xx",
-            _ => "5xx",
+            1 => 16,
+            2 => 17,
+            3 => 18,
+            4 => 19,
+            _ => 20,
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{status_index, STATUS_LABELS};
+
+    #[test]
+    fn a_listed_status_is_its_own_label_and_any_other_its_class() {
+        for label in &STATUS_LABELS[..16] {
+            let status: u16 = label.parse().expect("a code");
+            assert_eq!(STATUS_LABELS[status_index(status)], *label);
+        }
+        for (status, class) in [
+            (101, "1xx"),
+            (202, "2xx"),
+            (304, "3xx"),
+            (418, "4xx"),
+            (502, "5xx"),
+        ] {
+            assert_eq!(STATUS_LABELS[status_index(status)], class);
+        }
     }
 }

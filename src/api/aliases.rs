@@ -16,6 +16,9 @@ use crate::registry::Registry;
 
 /// `request` with every aliased subject replaced by its target.
 pub fn resolve(registry: &Registry, mut request: Request) -> Request {
+    if !registry.has_aliases() {
+        return request;
+    }
     let uri = request.uri();
     let path = resolve_path(registry, uri.path());
     let query = match uri.path().starts_with("/schemas/ids/") {

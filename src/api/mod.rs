@@ -48,7 +48,7 @@ pub use path::SUBJECT_SEGMENT;
 use crate::auth::escape::Escaped;
 use crate::auth::{Access, Auth};
 use crate::logging;
-use crate::metrics::{Metrics, UNMATCHED_ROUTE};
+use crate::metrics::{Metrics, RouteMetrics};
 use crate::registry::Registry;
 use answers::RenderedAnswers;
 use routes::{Routes, Rules};
@@ -64,14 +64,13 @@ struct Stages {
     registry: Arc<Registry>,
     answers: Arc<RenderedAnswers>,
     auth: Option<Arc<Auth>>,
-    metrics: Arc<Metrics>,
 }
 
 /// What a request is counted and logged as, besides its method and status.
 struct Served<'a> {
     /// The route it matched (`/subjects/:subject/versions`), never the
     /// raw path.
-    route: &'a str,
+    route: &'a RouteMetrics,
     /// Who it authenticated as, when it did.
     principal: Option<Arc<str>>,
 }
@@ -106,7 +105,7 @@ pub fn app(
     with_ui: bool,
 ) -> Api {
     let answers = Arc::new(RenderedAnswers::default());
-    let (router, rules) = routes(with_ui).into_parts();
+    let (router, rules) = routes(with_ui).into_parts(&metrics);
     let router = router
         .fallback(|| async { ApiError::not_found() })
         .method_not_allowed_fallback(|| async { ApiError::method_not_allowed() })
@@ -120,14 +119,13 @@ pub fn app(
         registry,
         answers,
         auth,
-        metrics,
     }))
 }
 
 impl Api {
     async fn handle(&self, request: Request) -> (Response, Served<'_>) {
         let mut served = Served {
-            route: UNMATCHED_ROUTE,
+            route: self.0.rules.unmatched(),
             principal: None,
         };
         let request = match rewrite(request) {
@@ -152,7 +150,8 @@ impl Api {
             }
             None => request,
         };
-        let produced = if operations::is_operational(served.route) || ui::is_static(served.route) {
+        let route = served.route.route();
+        let produced = if operations::is_operational(route) || ui::is_static(route) {
             None
         } else {
             match negotiate::admit(&request) {
@@ -192,9 +191,7 @@ impl tower::Service<Request> for Api {
             let (method, started) = (request.method().clone(), Instant::now());
             let (response, served) = api.handle(request).await;
             let (status, elapsed) = (response.status().as_u16(), started.elapsed());
-            api.0
-                .metrics
-                .observe_request(served.route, method.as_str(), status, elapsed);
+            served.route.observe(method.as_str(), status, elapsed);
             log_request(&served, &method, status, elapsed);
             Ok(response)
         })
@@ -206,7 +203,7 @@ impl tower::Service<Request> for Api {
 fn log_request(served: &Served, method: &Method, status: u16, elapsed: Duration) {
     let principal = served.principal.as_deref().map(Escaped);
     logging::log_request(&logging::RequestLine {
-        route: served.route,
+        route: served.route.route(),
         method: method.as_str(),
         status,
         elapsed,
@@ -252,7 +249,7 @@ mod tests {
     #[test]
     fn routes_need_the_documented_operation() {
         use Operation::*;
-        let (_, rules) = routes(true).into_parts();
+        let (_, rules) = routes(true).into_parts(&crate::metrics::Metrics::new());
         let cases = [
             (Method::GET, "/", Need::Open),
             (Method::GET, "/subjects", Need::Authenticated),
@@ -317,7 +314,7 @@ mod tests {
 
     #[test]
     fn subjects_are_percent_decoded_and_lose_the_default_context() {
-        let (_, rules) = routes(true).into_parts();
+        let (_, rules) = routes(true).into_parts(&crate::metrics::Metrics::new());
         assert_eq!(
             rules.need(&Method::POST, "/subjects/:.:a%2Fb/versions"),
             Need::Permission(Operation::Write, subject("a/b"))
@@ -326,7 +323,7 @@ mod tests {
 
     #[test]
     fn head_needs_what_get_needs_and_unrouted_requests_need_a_principal() {
-        let (_, rules) = routes(true).into_parts();
+        let (_, rules) = routes(true).into_parts(&crate::metrics::Metrics::new());
         assert_eq!(
             rules.need(&Method::HEAD, "/subjects/a/versions"),
             Need::Permission(Operation::Read, subject("a"))

@@ -12,7 +12,7 @@ use axum::routing::{on, MethodFilter};
 use axum::Router;
 
 use crate::auth::policy::{Need, Rule};
-use crate::metrics::UNMATCHED_ROUTE;
+use crate::metrics::{Metrics, RouteMetrics, UNMATCHED_ROUTE};
 use crate::registry::Registry;
 
 /// The axum router being built, and the rule of each method of each path.
@@ -87,19 +87,25 @@ impl Routes {
         self
     }
 
-    /// The axum router, and the rules to look requests up in.
-    pub fn into_parts(self) -> (Router<Arc<Registry>>, Rules) {
+    /// The axum router, and the rules to look requests up in, each route
+    /// with its collectors in `metrics`.
+    pub fn into_parts(self, metrics: &Metrics) -> (Router<Arc<Registry>>, Rules) {
         let mut by_path: HashMap<&'static str, Vec<(Method, Rule)>> = HashMap::new();
         for (path, method, rule) in self.rules {
             by_path.entry(path).or_default().push((method, rule));
         }
         let mut paths = matchit::Router::new();
         for (path, methods) in by_path {
+            let route = Route {
+                metrics: metrics.route(&route_label(path)),
+                methods,
+            };
             paths
-                .insert(path, (route_label(path), methods))
+                .insert(path, route)
                 .expect("route paths are valid and distinct");
         }
-        (self.router, Rules(paths))
+        let unmatched = metrics.route(UNMATCHED_ROUTE);
+        (self.router, Rules { paths, unmatched })
     }
 }
 
@@ -110,25 +116,41 @@ pub fn route_label(path: &str) -> String {
     path.replace('{', ":").replace('}', "")
 }
 
-/// The declared rules, by path as axum matches it, each with its route's
-/// label ([`route_label`]).
-pub struct Rules(matchit::Router<(String, Vec<(Method, Rule)>)>);
+/// The declared rules, by path as axum matches it.
+pub struct Rules {
+    paths: matchit::Router<Route>,
+    /// Counts the requests no route answers.
+    unmatched: RouteMetrics,
+}
+
+/// One path's rule per method, and where its requests are counted, under
+/// its label ([`route_label`]).
+struct Route {
+    metrics: RouteMetrics,
+    methods: Vec<(Method, Rule)>,
+}
 
 impl Rules {
-    /// The route `path` matches, as `/subjects/:subject/versions`, or
-    /// [`UNMATCHED_ROUTE`]: what metrics and logs name a request by, as the
-    /// path itself may hold subject names.
-    pub fn route(&self, path: &str) -> &str {
-        self.0
+    /// The collectors of the route `path` matches, named as
+    /// `/subjects/:subject/versions` or [`UNMATCHED_ROUTE`]: what metrics
+    /// and logs name a request by, as the path itself may hold subject
+    /// names.
+    pub fn route(&self, path: &str) -> &RouteMetrics {
+        self.paths
             .at(path)
-            .map_or(UNMATCHED_ROUTE, |matched| matched.value.0.as_str())
+            .map_or(&self.unmatched, |matched| &matched.value.metrics)
+    }
+
+    /// The collectors of requests no route answers.
+    pub fn unmatched(&self) -> &RouteMetrics {
+        &self.unmatched
     }
 
     /// What `method path` needs; `path` is the raw (percent-encoded) path
     /// after the pre-routing rewrite. A request no route answers (404,
     /// 405) needs a principal, so that probing the API needs one too.
     pub fn need(&self, method: &Method, path: &str) -> Need {
-        let Ok(matched) = self.0.at(path) else {
+        let Ok(matched) = self.paths.at(path) else {
             return Need::Authenticated;
         };
         let method = if method == Method::HEAD {
@@ -138,7 +160,7 @@ impl Rules {
         };
         matched
             .value
-            .1
+            .methods
             .iter()
             .find(|(declared, _)| declared == method)
             .map_or(Need::Authenticated, |(_, rule)| {

@@ -19,6 +19,9 @@ use crate::auth::policy::Rule::Open;
 /// The route of the page, and the prefix of every file.
 pub const ROOT: &str = "/ui";
 const FILE: &str = "/ui/{file}";
+/// [`FILE`] as metrics and logs name it ([`super::routes::route_label`]),
+/// compared with on every request.
+const FILE_LABEL: &str = "/ui/:file";
 
 const POLICY: &str =
     "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
@@ -59,7 +62,7 @@ pub fn routes() -> Routes {
 /// Whether `route` serves a file, which has its own content type and so
 /// skips the Schema Registry content negotiation.
 pub fn is_static(route: &str) -> bool {
-    route == ROOT || route == super::routes::route_label(FILE)
+    route == ROOT || route == FILE_LABEL
 }
 
 /// `/ui` and `/ui/` (the API routes both alike) answer the page. Relative
@@ -98,7 +101,12 @@ fn served(content_type: &'static str, bytes: &'static [u8]) -> Response {
 
 #[cfg(test)]
 mod tests {
-    use super::FILES;
+    use super::{FILE, FILES, FILE_LABEL};
+
+    #[test]
+    fn the_file_label_is_the_file_route_as_metrics_name_it() {
+        assert_eq!(super::super::routes::route_label(FILE), FILE_LABEL);
+    }
 
     /// A file added to `ui/` but not to [`FILES`] would be missing from
     /// the binary; one listed but deleted would not compile.

@@ -170,6 +170,11 @@ impl Registry {
             .ok_or(RegistryError::SubjectConfigNotFound(subject.to_string()))
     }
 
+    /// Whether any subject's config names an alias.
+    pub fn has_aliases(&self) -> bool {
+        self.state().has_aliases()
+    }
+
     /// The subject `subject` is an alias of: the `alias` of its own config
     /// (never an inherited one, as 7.9's `AliasFilter` reads it). An alias
     /// in the default context names a subject in the aliasing subject's

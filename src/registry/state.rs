@@ -117,6 +117,9 @@ pub struct State {
     pub known_contexts: BTreeSet<String>,
     /// `None` is the global config; values are in GET shape.
     pub configs: HashMap<Option<String>, Value>,
+    /// How many of `configs` name an alias: while none does, requests
+    /// skip alias resolution.
+    aliases: usize,
     pub modes: HashMap<Option<String>, String>,
     /// Whether `by_fingerprint` is kept.
     plans_writes: bool,
@@ -157,6 +160,11 @@ impl State {
         self.contexts.get(name)
     }
 
+    /// Whether any config names an alias.
+    pub fn has_aliases(&self) -> bool {
+        self.aliases > 0
+    }
+
     pub fn apply(&mut self, record: Record) {
         self.apply_ready(ReadyRecord::from(record));
     }
@@ -176,7 +184,17 @@ impl State {
             Record::Schema(subject, version, value) => {
                 self.replace_version(subject, version, value.map(ReadyVersion::new))
             }
-            Record::Config(subject, value) => set_or_remove(&mut self.configs, subject, value),
+            Record::Config(subject, value) => {
+                let names_alias = |config: Option<&Value>| {
+                    config
+                        .and_then(|c| c.get("alias"))
+                        .and_then(Value::as_str)
+                        .is_some_and(|alias| !alias.is_empty())
+                };
+                self.aliases -= usize::from(names_alias(self.configs.get(&subject)));
+                self.aliases += usize::from(names_alias(value.as_ref()));
+                set_or_remove(&mut self.configs, subject, value)
+            }
             Record::Mode(subject, value) => {
                 set_or_remove(&mut self.modes, subject, value.map(|m| m.mode))
             }
