@@ -6,7 +6,8 @@
 //
 // The consequences are worked out from reads (versions, referencedby, an
 // id's holders). Once the delete routes answer `?dryRun=true`, asking the
-// registry itself replaces `idConsequence` and the referrer counts.
+// registry itself replaces `idConsequence`, `idsConsequence` and the
+// referrer counts.
 
 import {del, get, segment} from './http.js';
 import {errorBox, h, subjectHref} from './dom.js';
@@ -28,6 +29,24 @@ async function idConsequence(subject, version) {
   const others = holders.filter((held) => held.subject !== version.subject || held.version !== version.version);
   if (!others.length) return `schema id ${version.id} stops being reachable: no other subject-version holds it.`;
   return `schema id ${version.id} stays reachable: ${others.map((o) => `${o.subject} v${o.version}`).join(', ')} also hold${others.length === 1 ? 's' : ''} it.`;
+}
+
+/** Above this many versions a permanent subject delete's summary does not
+ * look up each version's id (two reads a version). */
+const MAX_LOOKED_UP = 100;
+
+/** What a permanent delete of every one of `versions` of `subject` does to
+ * their schema ids: those no other subject holds stop being reachable. */
+async function idsConsequence(subject, versions) {
+  if (versions.length > MAX_LOOKED_UP) return 'a schema id no other subject holds stops being reachable.';
+  const base = `/subjects/${segment(subject)}/versions`;
+  const views = await Promise.all(versions.map((v) => get(`${base}/${v}?deleted=true`)));
+  const ids = [...new Set(views.map((view) => view.id))];
+  const holders = await Promise.all(ids.map((id) => get(`/schemas/ids/${id}/versions?deleted=true&subject=${segment(subject)}`)));
+  // The subject as the registry names it (qualified), as holders are named.
+  const gone = ids.filter((_, n) => holders[n].every((held) => held.subject === views[0].subject));
+  if (!gone.length) return 'every schema id stays reachable: other subjects hold them.';
+  return `schema ${gone.length === 1 ? 'id' : 'ids'} ${gone.join(', ')} ${gone.length === 1 ? 'stops' : 'stop'} being reachable: no other subject holds ${gone.length === 1 ? 'it' : 'them'}.`;
 }
 
 function refusal(referrers, what) {
@@ -87,14 +106,14 @@ async function versionDeletion(subject, version, versions, live, referrers) {
 }
 
 /** The whole subject; `versions` every version number, soft-deleted too. */
-function subjectDeletion(subject, versions, live, referrers) {
+async function subjectDeletion(subject, versions, live, referrers) {
   const permanent = live.length === 0;
   return action({
     id: 'delete-subject',
     label: permanent ? 'Delete subject permanently' : 'Delete subject',
     summary: h('span', {},
       permanent
-        ? `Permanently delete ${subject}: ${plural(versions.length, 'soft-deleted version')} and its own compatibility and mode go for good; a schema id no other subject holds stops being reachable.`
+        ? `Permanently delete ${subject}: ${plural(versions.length, 'soft-deleted version')} and its own compatibility and mode go for good; ${await idsConsequence(subject, versions)}`
         : `Soft-delete ${subject}: ${plural(live.length, 'live version')} ${live.length === 1 ? 'stops' : 'stop'} being served, still readable with deleted=true until deleted for good.`,
       refusal(referrers, 'The version shown')),
     path: `/subjects/${segment(subject)}${permanent ? '?permanent=true' : ''}`,
@@ -109,5 +128,5 @@ export async function deletion({subject, version, versions, live, referrers, all
   return h('section', {'data-needs': 'delete', id: 'delete'},
     h('h2', {}, 'Delete'),
     await versionDeletion(subject, version, versions, live, referrers),
-    subjectDeletion(subject, versions, live, referrers));
+    await subjectDeletion(subject, versions, live, referrers));
 }
