@@ -17,4 +17,4 @@ export TREATY_BIN="${TREATY_BIN:-${CARGO_TARGET_DIR:-$HOME/.cache/treaty/target}
 cd "$repo_root/tests/ui"
 rm -rf screenshots
 # One file at a time: each seeds its own server, and CI has two cores.
-node --test --test-concurrency=1 ./*.test.mjs
+node --test --test-concurrency=1 "$@" ./*.test.mjs

@@ -58,8 +58,9 @@ async function session() {
   document.getElementById('whoami').textContent = principal ?? '';
 }
 
-/** A 401: ask for credentials, keep them for this tab, start again. */
-function login() {
+/** A 401: ask for credentials (saying why the last ones were refused),
+ * keep them for this tab, start again. */
+function login(refusal) {
   const form = h('form', {id: 'login', class: 'row'},
     h('input', {name: 'user', placeholder: 'user', autocomplete: 'username'}),
     h('input', {name: 'password', type: 'password', placeholder: 'password', autocomplete: 'current-password'}),
@@ -71,18 +72,19 @@ function login() {
     setAuthorization(data.get('token')
       ? `Bearer ${data.get('token')}`
       : `Basic ${btoa(`${data.get('user')}:${data.get('password')}`)}`);
-    start();
+    start(true);
   });
-  show(h('h1', {}, 'Sign in'), form);
+  show(h('h1', {}, 'Sign in'), refusal ? errorBox(refusal) : null, form);
 }
 
-async function start() {
+/** `signingIn`: credentials were just entered, so a 401 refuses them. */
+async function start(signingIn = false) {
   try {
     await session();
   } catch (error) {
     if (error instanceof ApiError && error.status === 401) {
       setAuthorization(null);
-      login();
+      login(signingIn ? error : null);
       return;
     }
     show(errorBox(error));

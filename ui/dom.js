@@ -17,9 +17,9 @@ export function h(tag, attributes = {}, ...children) {
   return element;
 }
 
-/** Replaces the page's content. */
+/** Replaces the page's content; children as `h` takes them. */
 export function show(...children) {
-  document.getElementById('view').replaceChildren(...children);
+  document.getElementById('view').replaceChildren(...h('div', {}, ...children).childNodes);
 }
 
 export function errorBox(error) {

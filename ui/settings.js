@@ -8,6 +8,11 @@ import {errorBox, h, setting, show} from './dom.js';
 
 const LEVELS = ['BACKWARD', 'BACKWARD_TRANSITIVE', 'FORWARD', 'FORWARD_TRANSITIVE', 'FULL', 'FULL_TRANSITIVE', 'NONE'];
 const MODES = ['READWRITE', 'READONLY', 'READONLY_OVERRIDE', 'IMPORT'];
+/** Confluent's "operation not permitted": for a mode, IMPORT over live
+ * subjects, which `force` skips. */
+const NOT_PERMITTED = 42205;
+/** What a save answers when the user declined to confirm it. */
+const DECLINED = Symbol('declined');
 
 /** The scope's own value, or `null` when it inherits one. */
 async function own(path, field) {
@@ -25,10 +30,11 @@ function editor({id, label, values, current, effective, save, clear}) {
   const outcome = h('div', {id: `${id}-outcome`});
   const act = (action) => async () => {
     try {
-      await action();
+      if (await action() === DECLINED) return;
       location.reload();
     } catch (error) {
-      outcome.replaceChildren(errorBox(error));
+      outcome.replaceChildren(errorBox(error),
+        id === 'mode' && error.code === NOT_PERMITTED ? h('p', {class: 'muted', id: `${id}-force-hint`}, 'Tick force to set it anyway.') : null);
     }
   };
   return h('section', {id},
@@ -42,8 +48,19 @@ function editor({id, label, values, current, effective, save, clear}) {
     outcome);
 }
 
+/** The scope a subject's or context's settings fall back to, as a link:
+ * a subject in `:.ctx:` to that context, anything else to global. */
+function parentScope(scope) {
+  if (!scope) return null;
+  const context = /^:\.([^:]*):./.exec(scope);
+  const [hash, label] = context ? [`#/settings?subject=:.${context[1]}:`, `context .${context[1]}`] : ['#/settings', 'global'];
+  return h('p', {id: 'parent-scope'}, 'Without its own setting, this inherits from ', h('a', {href: hash}, label), '.');
+}
+
 export async function settingsPage(_, query) {
   const scope = query.get('subject') ?? '';
+  const context = /^:\.([^:]*):$/.exec(scope);
+  const title = !scope ? 'global' : context ? `context .${context[1]}` : scope;
   const path = (kind) => (scope ? `/${kind}/${segment(scope)}` : `/${kind}`);
   const effective = scope
     ? await get(`/ui/api/subjects/${segment(scope)}/settings`)
@@ -63,8 +80,9 @@ export async function settingsPage(_, query) {
     location.hash = `#/settings?${new URLSearchParams({subject: new FormData(picker).get('subject')})}`;
   });
   show(
-    h('h1', {}, 'Settings: ', scope || 'global'),
+    h('h1', {}, 'Settings: ', title),
     picker,
+    parentScope(scope),
     editor({
       id: 'compatibility', label: 'Compatibility', values: LEVELS, current: level, effective: effective.compatibility,
       save: (value) => put(path('config'), {compatibility: value}),
@@ -72,8 +90,8 @@ export async function settingsPage(_, query) {
     }),
     editor({
       id: 'mode', label: 'Mode', values: MODES, current: mode, effective: effective.mode,
-      save: (value, force) => {
-        if (force && !confirm(`Force the mode ${value} on ${scope || 'the whole registry'}?`)) return Promise.resolve();
+      save: async (value, force) => {
+        if (force && !confirm(`Force the mode ${value} on ${title}? The registry then skips its check that no live subject is in the way.`)) return DECLINED;
         return put(`${path('mode')}${force ? '?force=true' : ''}`, {mode: value});
       },
       clear: scope ? () => del(path('mode')) : null,

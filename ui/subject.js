@@ -1,10 +1,11 @@
 // A subject's page: its versions, the chosen version's schema, id, type,
 // references, referrers, metadata and rule set, and the effective
-// compatibility level and mode with the scope each comes from. Also the
-// schema-by-id lookup the search box leads to.
+// compatibility level and mode with the scope each comes from, and its
+// deletes (delete.js). Also the schema-by-id lookup the search box leads to.
 
-import {del, get, segment} from './http.js';
+import {get, segment} from './http.js';
 import {errorBox, h, setting, show, subjectHref} from './dom.js';
+import {deletion} from './delete.js';
 
 /** JSON-based schemas indented; Protobuf as written. */
 export function pretty(text, schemaType) {
@@ -44,8 +45,7 @@ function references(list) {
     `${r.name} → `, h('a', {href: `${subjectHref(r.subject)}?version=${r.version}`}, `${r.subject} v${r.version}`))));
 }
 
-async function referrers(subject, version) {
-  const ids = await get(`/subjects/${segment(subject)}/versions/${version}/referencedby`);
+function referrerList(ids) {
   if (!ids.length) return h('p', {class: 'muted', id: 'referenced-by'}, 'None');
   return h('ul', {id: 'referenced-by'}, ids.map((id) => h('li', {}, h('a', {href: `#/schema/${id}`}, `schema id ${id}`))));
 }
@@ -54,30 +54,31 @@ function json(value) {
   return value ? h('pre', {class: 'schema'}, JSON.stringify(value, null, 2)) : h('p', {class: 'muted'}, 'None');
 }
 
-/** Soft delete while a version is live, then permanent; each asks first
- * and says what goes. The registry refuses while a version is referenced,
- * and that refusal is shown. */
-function deletion(subject, live, versions, referrerCount, allowed) {
-  if (!allowed.delete) return null;
-  const outcome = h('div', {id: 'delete-outcome'});
-  const permanent = live.length === 0;
-  const summary = permanent
-    ? `Permanently delete ${subject}: ${versions.length} soft-deleted version(s) and their schemas go for good.`
-    : `Soft-delete ${subject}: ${live.length} live version(s) stop being served; they can still be read with deleted=true and deleted for good afterwards.`;
-  const button = h('button', {type: 'button', id: 'delete-subject', onclick: async () => {
-    if (!confirm(summary)) return;
-    try {
-      await del(`/subjects/${segment(subject)}${permanent ? '?permanent=true' : ''}`);
-      location.hash = permanent ? '#/subjects' : `${subjectHref(subject)}?deleted=${Date.now()}`;
-    } catch (error) {
-      outcome.replaceChildren(errorBox(error));
-    }
-  }}, permanent ? 'Delete permanently' : 'Delete subject');
-  return h('section', {'data-needs': 'delete'},
-    h('h2', {}, 'Delete'),
-    h('p', {class: 'muted', id: 'delete-summary'}, summary,
-      referrerCount ? ` The version shown is referenced by ${referrerCount} schema(s): the registry refuses while it is.` : ''),
-    button, outcome);
+/** `#/subject/S?version=N&form=normalized`: the page's state. */
+function pageHref(subject, version, form) {
+  const query = new URLSearchParams({version});
+  if (form === 'normalized') query.set('form', form);
+  return `${subjectHref(subject)}?${query}`;
+}
+
+/** The schema as stored, or as `normalize=true` would store it (the
+ * registry's normal form, from `/ui/api/…/normalized`: Confluent has no
+ * read that normalises), with links switching between the two. */
+async function schemaSection(subject, version, type, form) {
+  const n = version.version;
+  const link = (which, label) => h('a', {
+    href: pageHref(subject, n, which),
+    id: `form-${which}`,
+    class: which === form ? 'tag compatible' : 'tag',
+    'aria-current': which === form ? 'true' : null,
+  }, label);
+  const toggle = h('div', {class: 'row', id: 'schema-form'}, link('stored', 'As stored'), link('normalized', 'Normalized'));
+  if (form !== 'normalized') {
+    return [toggle, schemaBlock(version.schema, type, `${subject}-v${n}.${extension(type)}`, 'schema')];
+  }
+  const normal = await get(`/ui/api/subjects/${segment(subject)}/versions/${n}/normalized`);
+  if (normal.problem) return [toggle, h('div', {class: 'error', id: 'normalize-problem'}, `Does not normalise: ${normal.problem}`)];
+  return [toggle, schemaBlock(normal.schema, type, `${subject}-v${n}-normalized.${extension(type)}`, 'schema')];
 }
 
 export async function subjectPage([subject], query) {
@@ -86,13 +87,16 @@ export async function subjectPage([subject], query) {
     get(`${base}/versions?deleted=true`),
     get(`/ui/api/subjects/${segment(subject)}/settings`),
   ]);
+  // A subject whose versions are all soft-deleted has no live list (404).
   const live = await get(`${base}/versions`).catch(() => []);
   const number = Number(query.get('version')) || live.at(-1) || versions.at(-1);
-  const version = await get(`${base}/versions/${number}?deleted=true`);
+  const form = query.get('form') === 'normalized' ? 'normalized' : 'stored';
+  const [version, referrers] = await Promise.all([
+    get(`${base}/versions/${number}?deleted=true`),
+    get(`${base}/versions/${number}/referencedby`),
+  ]);
   const type = version.schemaType ?? 'AVRO';
   const previous = versions.filter((v) => v < number).at(-1);
-  const referencedBy = await referrers(subject, number);
-  const referrerCount = referencedBy.querySelectorAll('li').length;
   show(
     h('h1', {}, subject),
     h('dl', {class: 'facts', id: 'facts'},
@@ -103,7 +107,7 @@ export async function subjectPage([subject], query) {
       h('dt', {}, 'Mode'), h('dd', {id: 'mode'}, setting(settings.mode))),
     h('h2', {}, 'Versions'),
     h('div', {class: 'row', id: 'versions'}, versions.map((v) => h('a', {
-      href: `${subjectHref(subject)}?version=${v}`,
+      href: pageHref(subject, v, form),
       class: v === number ? 'tag compatible' : 'tag',
     }, live.includes(v) ? `v${v}` : `v${v} (deleted)`))),
     h('div', {class: 'row'},
@@ -111,12 +115,12 @@ export async function subjectPage([subject], query) {
       settings.allowed.write ? h('a', {href: `#/register?subject=${segment(subject)}`, 'data-needs': 'write'}, 'Test a new version') : null,
       h('a', {href: `#/settings?subject=${segment(subject)}`, 'data-needs': 'config'}, 'Settings')),
     h('h2', {}, 'Schema'),
-    schemaBlock(version.schema, type, `${subject}-v${number}.${extension(type)}`, 'schema'),
+    await schemaSection(subject, version, type, form),
     h('h2', {}, 'References'), references(version.references),
-    h('h2', {}, 'Referenced by'), referencedBy,
+    h('h2', {}, 'Referenced by'), referrerList(referrers),
     h('h2', {}, 'Metadata'), json(version.metadata),
     h('h2', {}, 'Rule set'), json(version.ruleSet),
-    deletion(subject, live, versions, referrerCount, settings.allowed));
+    await deletion({subject, version, versions, live, referrers, allowed: settings.allowed}));
 }
 
 /** `#/schema/ID`: the schema and every subject-version holding it. */

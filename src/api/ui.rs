@@ -27,7 +27,7 @@ const POLICY: &str =
     "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
 /// Every file of `ui/`: its name, content type and bytes.
-const FILES: [(&str, &str, &[u8]); 11] = [
+const FILES: [(&str, &str, &[u8]); 12] = [
     (
         "index.html",
         "text/html; charset=utf-8",
@@ -48,6 +48,7 @@ const FILES: [(&str, &str, &[u8]); 11] = [
     ("dom.js", JS, include_bytes!("../../ui/dom.js")),
     ("subjects.js", JS, include_bytes!("../../ui/subjects.js")),
     ("subject.js", JS, include_bytes!("../../ui/subject.js")),
+    ("delete.js", JS, include_bytes!("../../ui/delete.js")),
     ("compare.js", JS, include_bytes!("../../ui/compare.js")),
     ("register.js", JS, include_bytes!("../../ui/register.js")),
     ("settings.js", JS, include_bytes!("../../ui/settings.js")),

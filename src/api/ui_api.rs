@@ -1,8 +1,9 @@
 //! The JSON the web UI needs where no Confluent endpoint answers it in one
 //! request: a page of subjects with their type, level and mode, filtered
 //! and sorted over the whole registry (`GET /ui/api/subjects`); a
-//! subject's effective settings and where each comes from; and the
-//! semantic changes between two versions (`…/compare`).
+//! subject's effective settings and where each comes from; a version's
+//! schema normalised (`…/normalized`); and the semantic changes between
+//! two versions (`…/compare`).
 
 use std::sync::Arc;
 
@@ -39,6 +40,11 @@ pub fn routes() -> Routes {
             "/ui/api/subjects/{subject}/settings",
             Subject(Read),
             settings,
+        )
+        .get(
+            "/ui/api/subjects/{subject}/versions/{version}/normalized",
+            Subject(Read),
+            normalized,
         )
         .get("/ui/api/subjects/{subject}/compare", Subject(Read), compare)
 }
@@ -179,6 +185,32 @@ async fn settings(
         "mode": setting(mode.0.as_str(), mode.1),
         "allowed": allowed(&access, &resource),
     }))
+}
+
+/// `GET /ui/api/subjects/{subject}/versions/{version}/normalized`: the
+/// version's schema as `normalize=true` would store it, beside the stored
+/// one, for the subject page's toggle (Confluent has no read that
+/// normalises). Soft-deleted versions are found too, as the page shows
+/// them; one that does not normalise answers why in `problem`.
+async fn normalized(
+    State(registry): State<Arc<Registry>>,
+    access: Access,
+    PathParams((subject, version)): PathParams<(String, String)>,
+) -> ApiResult<Response> {
+    let found = registry.version(&subject, path::version(&version)?, true)?;
+    access.read(&found.subject)?;
+    let (schema, problem) = match registry.normalized(&found.content) {
+        Ok(text) => (Some(text), None),
+        Err(problem) => (None, Some(problem)),
+    };
+    Ok(json_response(&json!({
+        "subject": found.subject,
+        "version": found.version,
+        "id": found.id,
+        "schemaType": found.content.schema_type.as_str(),
+        "schema": schema,
+        "problem": problem,
+    })))
 }
 
 fn side(view: &crate::registry::VersionView) -> Value {

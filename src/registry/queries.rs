@@ -316,6 +316,15 @@ impl Registry {
             .map_or(Cow::Borrowed(&content.schema), Cow::Owned)
     }
 
+    /// The text `content` would be stored as under `normalize=true`, or why
+    /// it has none: a stored schema may not normalise (an Avro default that
+    /// does not fit, which only normalising checks).
+    pub fn normalized(&self, content: &SchemaContent) -> std::result::Result<String, String> {
+        parse_stored(&self.state(), content)?
+            .normalized_text()
+            .map_err(|e| e.message)
+    }
+
     /// `GET /contexts`: the default context first, then every context that
     /// ever held a schema.
     pub fn contexts(&self) -> Vec<String> {

@@ -317,6 +317,59 @@ fn compare_of_a_missing_subject_or_version_is_confluents_not_found() {
 }
 
 #[test]
+fn normalized_answers_the_text_normalize_would_store_or_why_there_is_none() {
+    let server = Server::start();
+    let unsorted = json!({"schemaType": "JSON", "schema": r#"{"type":"object","properties":{"b":{"type":"string"},"a":{"type":"integer"}}}"#});
+    assert_eq!(
+        server
+            .post("/subjects/j/versions", &unsorted.to_string())
+            .status,
+        200
+    );
+    assert_eq!(server.delete("/subjects/j/versions/1").status, 200);
+    // Soft-deleted versions are found, as the subject page shows them.
+    let reply = server.get("/ui/api/subjects/j/versions/1/normalized");
+    assert_eq!(reply.status, 200, "{:?}", reply.body);
+    assert_eq!(
+        reply.body["schema"],
+        r#"{"properties":{"a":{"type":"integer"},"b":{"type":"string"}},"type":"object"}"#
+    );
+    assert_eq!(reply.body["problem"], Value::Null);
+    assert_eq!(
+        (
+            reply.body["version"].clone(),
+            reply.body["schemaType"].clone()
+        ),
+        (json!(1), json!("JSON"))
+    );
+
+    // Stored without normalising, an Avro default that does not fit its
+    // type is kept; normalising refuses it.
+    let misfit = json!({"schema": r#"{"type":"record","name":"R","fields":[{"name":"a","type":"int","default":"x"}]}"#});
+    assert_eq!(
+        server
+            .post("/subjects/a/versions", &misfit.to_string())
+            .status,
+        200
+    );
+    let refused = server
+        .get("/ui/api/subjects/a/versions/latest/normalized")
+        .body;
+    assert_eq!(refused["schema"], Value::Null);
+    assert!(
+        refused["problem"]
+            .as_str()
+            .is_some_and(|p| p.contains("default")),
+        "{refused}"
+    );
+
+    let missing = server.get("/ui/api/subjects/j/versions/7/normalized");
+    assert_eq!((missing.status, missing.code()), (404, 40402));
+    let invalid = server.get("/ui/api/subjects/j/versions/zero/normalized");
+    assert_eq!((invalid.status, invalid.code()), (422, 42202));
+}
+
+#[test]
 fn session_tells_the_global_mode() {
     let server = Server::start();
     assert_eq!(server.get("/ui/api/session").body["mode"], "READWRITE");

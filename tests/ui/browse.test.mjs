@@ -1,5 +1,6 @@
-// The subject page, lookup by id, and comparing two versions, also in
-// read-only mode.
+// The subject page (as stored and normalized), lookup by id, comparing two
+// versions (also in read-only mode), and a referenced version's deletes
+// refused.
 
 import assert from 'node:assert/strict';
 import {after, before, test} from 'node:test';
@@ -9,6 +10,8 @@ import {avroRecord, launchBrowser, openPage, register, rendered, rest, screensho
 let treaty;
 let browser;
 let ids;
+/** Keys out of order: normalising sorts them. */
+const EVENT = JSON.stringify({type: 'object', properties: {when: {type: 'string'}, at: {type: 'integer'}}});
 
 before(async () => {
   treaty = await startTreaty();
@@ -30,6 +33,8 @@ before(async () => {
   });
   assert.equal(withReference.status, 200, JSON.stringify(withReference.body));
   ids.push(withReference.body.id);
+  const unsorted = await rest(base, 'POST', '/subjects/events/versions', {schemaType: 'JSON', schema: EVENT});
+  assert.equal(unsorted.status, 200, JSON.stringify(unsorted.body));
 });
 
 after(async () => {
@@ -121,17 +126,47 @@ test('compare works in read-only mode, where the register form is hidden', async
   }
 });
 
-test('deleting a referenced subject is refused, and the page says why', async () => {
+test('the schema shows as stored or normalized, and the choice lives in the URL', async () => {
+  const page = await openPage(browser);
+  const keys = async () => JSON.parse(await page.locator('#schema').textContent());
+  await visit(page, treaty.url, '#/subject/events');
+  await page.locator('#schema').waitFor();
+  assert.equal(await page.locator('#form-stored').getAttribute('aria-current'), 'true');
+  assert.deepEqual(Object.keys(await keys()), ['type', 'properties']);
+  assert.deepEqual(Object.keys((await keys()).properties), ['when', 'at']);
+
+  await page.locator('#form-normalized').click();
+  await rendered(page);
+  assert.match(page.url(), /#\/subject\/events\?version=1&form=normalized$/);
+  assert.equal(await page.locator('#form-normalized').getAttribute('aria-current'), 'true');
+  const normalized = await keys();
+  assert.deepEqual(Object.keys(normalized), ['properties', 'type']);
+  assert.deepEqual(Object.keys(normalized.properties), ['at', 'when']);
+  // The same schema either way: only the form differs.
+  assert.deepEqual(normalized, JSON.parse(EVENT));
+  await screenshot(page, 'subject-normalized');
+
+  await page.locator('#form-stored').click();
+  await rendered(page);
+  assert.deepEqual(Object.keys(await keys()), ['type', 'properties']);
+  assert.deepEqual(page.problems, []);
+});
+
+test('deleting a referenced version or subject is refused, and the page says why', async () => {
   const page = await openPage(browser);
   page.on('dialog', (dialog) => dialog.accept());
   await visit(page, treaty.url, '#/subject/line');
-  assert.match(await page.locator('#delete-summary').textContent(), /referenced by 1 schema/);
-  await page.locator('#delete-subject').click();
-  await page.locator('#delete-outcome [role=alert]').waitFor();
-  assert.match(await page.locator('#delete-outcome').textContent(), /references? exist/i);
+  const because = `referenced by 1 schema (id ${ids[2]}): the registry refuses`;
+  assert.ok((await page.locator('#delete-version-summary').textContent()).includes(`v1 is ${because}`));
+  assert.ok((await page.locator('#delete-subject-summary').textContent()).includes(because));
+  for (const action of ['delete-version', 'delete-subject']) {
+    await page.locator(`#${action}`).click();
+    await page.locator(`#${action}-outcome [role=alert]`).waitFor();
+    assert.match(await page.locator(`#${action}-outcome`).textContent(), /references? exist/i);
+  }
   const versions = await rest(treaty.url, 'GET', '/subjects/line/versions');
   assert.deepEqual(versions.body, [1]);
   await screenshot(page, 'delete-refused');
-  // The refusal itself is the one failed response.
-  assert.deepEqual(page.problems.map((p) => p.split(' ')[0]), ['422']);
+  // The refusals themselves are the failed responses.
+  assert.deepEqual(page.problems.map((p) => p.split(' ')[0]), ['422', '422']);
 });
