@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use prometheus::{
-    Encoder as _, Gauge, Histogram, HistogramOpts, HistogramVec, IntCounterVec, IntGauge,
+    Counter, Encoder as _, Gauge, Histogram, HistogramOpts, HistogramVec, IntCounterVec, IntGauge,
     IntGaugeVec, Opts, TextEncoder,
 };
 
@@ -44,6 +44,7 @@ struct StoreGauges {
     bytes: IntGaugeVec,
     writes_stopped: IntGauge,
     delayed_write_rate: IntGauge,
+    stalled: Counter,
 }
 
 /// How far a cluster node has read the topic, read at each scrape.
@@ -168,10 +169,16 @@ impl Metrics {
                 "treaty_rocksdb_delayed_write_rate_bytes",
                 "The rate RocksDB slows writes to, in bytes a second; 0 when not slowed.",
             ),
+            stalled: Counter::new(
+                "treaty_rocksdb_write_stall_seconds_total",
+                "Time writes have spent slowed or stopped by RocksDB since the store was opened.",
+            )
+            .expect("valid metric"),
         };
         self.register(&gauges.bytes);
         self.register(&gauges.writes_stopped);
         self.register(&gauges.delayed_write_rate);
+        self.register(&gauges.stalled);
         let _ = self.store.set((store, gauges));
     }
 
@@ -279,6 +286,12 @@ impl Metrics {
             gauges
                 .delayed_write_rate
                 .set(figures.delayed_write_rate as i64);
+            // RocksDB counts; a Prometheus counter only moves forward by
+            // what was added since the last scrape.
+            let stalled = figures.stalled.as_secs_f64();
+            gauges
+                .stalled
+                .inc_by((stalled - gauges.stalled.get()).max(0.0));
         }
         if let Some((node, gauges)) = self.cluster.get() {
             gauges

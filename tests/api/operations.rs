@@ -209,6 +209,18 @@ fn rocksdb_size_grows_with_writes_and_no_write_is_stalled() {
     assert!(present("treaty_rocksdb_writes_stopped"));
     assert_eq!(value(&after, "treaty_rocksdb_writes_stopped", &[]), 0.0);
     assert!(present("treaty_rocksdb_delayed_write_rate_bytes"));
+    let stalled = |scrape: &Scrape| -> f64 {
+        let sample = scrape
+            .samples
+            .iter()
+            .find(|s| s.metric == "treaty_rocksdb_write_stall_seconds_total")
+            .expect("the stall time is exposed");
+        match sample.value {
+            Value::Counter(seconds) => seconds,
+            ref other => panic!("the stall time is {other:?}, not a counter"),
+        }
+    };
+    assert_eq!(stalled(&after), 0.0, "a few small writes never stall");
     assert!(
         !present("treaty_cluster_applied_offset"),
         "no cluster gauges on one node"
