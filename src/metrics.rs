@@ -28,6 +28,8 @@ pub const UNMATCHED_ROUTE: &str = "unmatched";
 /// Every collector, registered in one Prometheus registry.
 pub struct Metrics {
     registry: prometheus::Registry,
+    /// Whether answered requests are counted and timed.
+    counts_requests: bool,
     requests: IntCounterVec,
     durations: HistogramVec,
     registrations: IntCounterVec,
@@ -191,7 +193,7 @@ impl Metrics {
             ),
             lag: int_gauge(
                 "treaty_cluster_lag_records",
-                "Records of the schemas topic beyond those this node has read.",
+                "Records of the schemas topic beyond those this node has applied.",
             ),
             writer: int_gauge(
                 "treaty_cluster_writer",
