@@ -66,7 +66,9 @@ struct Census {
 }
 
 impl Metrics {
-    pub fn new() -> Self {
+    /// `counts_requests`: whether to count and time every answered
+    /// request, by route (`treaty serve --no-request-metrics` turns it off).
+    pub fn new(counts_requests: bool) -> Self {
         let registry = prometheus::Registry::new();
         let requests = IntCounterVec::new(
             Opts::new("treaty_http_requests_total", "HTTP requests answered."),
@@ -143,6 +145,7 @@ impl Metrics {
         }
         Self {
             registry,
+            counts_requests,
             requests,
             durations,
             registrations,
@@ -214,6 +217,9 @@ impl Metrics {
 
     /// One answered request: `route` is the template it matched.
     pub fn observe_request(&self, route: &str, method: &str, status: u16, elapsed: Duration) {
+        if !self.counts_requests {
+            return;
+        }
         let method = METHODS
             .iter()
             .find(|known| **known == method)
@@ -309,12 +315,6 @@ impl Metrics {
             .encode(&families, &mut text)
             .expect("the text encoder writes to memory");
         String::from_utf8(text).expect("the exposition is UTF-8")
-    }
-}
-
-impl Default for Metrics {
-    fn default() -> Self {
-        Self::new()
     }
 }
 

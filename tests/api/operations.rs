@@ -142,6 +142,30 @@ fn request_counters_move_by_route_template_and_never_name_a_subject() {
 }
 
 #[test]
+fn without_request_metrics_requests_are_neither_counted_nor_timed() {
+    let server = Server::start_with(&["--no-request-metrics"]);
+    server.register("a", &record("A", &[("id", "long")]));
+    assert_eq!(server.get("/subjects/a/versions").status, 200);
+    let scrape = scrape(&server);
+    let http: Vec<&str> = scrape
+        .samples
+        .iter()
+        .map(|s| s.metric.as_str())
+        .filter(|metric| metric.starts_with("treaty_http_"))
+        .collect();
+    assert_eq!(http, Vec::<&str>::new());
+    assert_eq!(
+        value(
+            &scrape,
+            "treaty_schema_registrations_total",
+            &[("format", "AVRO")]
+        ),
+        1.0,
+        "the other metrics stay"
+    );
+}
+
+#[test]
 fn a_soft_deleted_subject_is_counted_as_deleted() {
     let server = Server::start();
     server.register("a", &record("A", &[("id", "long")]));
