@@ -167,9 +167,22 @@ compare() {
 # treaty as started above against a second treaty started with other
 # flags, on a copy of the preloaded data: the same wrk arguments, in turn
 # (treaty, the other, treaty, the other), each figure the mean of its two
-# runs. WANT is the least ratio of treaty's req/s to the other's.
+# runs. WANT is the least ratio of treaty's req/s to the other's. Each
+# server's CPU time per request is reported beside: on a shared machine
+# it moves less than req/s do.
 # compare_flags NAME WANT FLAGS MODE ARGS... (FLAGS: one word each, space separated)
 flag_rows=()
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+# drive's fields for a run against the server PID on PORT, with ticks=N,
+# the CPU time the server used meanwhile (clock ticks).
+# drive_counting PID PORT ARGS...
+drive_counting() {
+    local pid=$1 port=$2 before line
+    shift 2
+    before=$(cpu_ticks "$pid")
+    line=$(drive "$port" "$duration" "$connections" "$@")
+    echo "$line ticks=$(($(cpu_ticks "$pid") - before))"
+}
 compare_flags() {
     local name=$1 want=$2 flags=$3
     shift 3
@@ -183,9 +196,9 @@ compare_flags() {
     drive "$variant_port" 3 "$connections" "$@" >/dev/null
     for round in 1 2; do
         log "$name: treaty ($round/2)"
-        runs+=("$(drive "$treaty_port" "$duration" "$connections" "$@")")
+        runs+=("$(drive_counting "$treaty_pid" "$treaty_port" "$@")")
         log "$name: treaty $flags ($round/2)"
-        runs+=("$(drive "$variant_port" "$duration" "$connections" "$@")")
+        runs+=("$(drive_counting "$pid" "$variant_port" "$@")")
     done
     kill "$pid"
     wait "$pid" 2>/dev/null || true
@@ -222,6 +235,15 @@ compare "3b. register new schemas, one subject (NONE)" "$connections" rps 5000 r
 rss_end=$(rss_kib "$treaty_pid")
 
 # The table.
+# Microseconds of a server's CPU time per request over the runs given.
+cpu_per_request() {
+    local ticks=0 requests=0 run
+    for run in "$@"; do
+        ticks=$((ticks + $(field "$run" ticks)))
+        requests=$((requests + $(field "$run" requests)))
+    done
+    awk -v t="$ticks" -v n="$requests" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.2f us", t * 1e6 / hz / n }'
+}
 fmt_us() { awk -v us="$1" 'BEGIN { if (us >= 1000) printf "%.1f ms", us / 1000; else printf "%d us", us }'; }
 table="$work/table.md"
 {
@@ -275,8 +297,8 @@ table="$work/table.md"
     echo "| 2b. disk writes while re-registering: WAL growth / process write_bytes | ${reregister_disk} B / ${reregister_writes} B | 0 | - |"
     echo "| one GET /metrics on $total versions (the counts per context taken then) | ${metrics_ms} ms | reported | - |"
     echo
-    echo "| treaty against treaty with other flags | flags | treaty req/s | with the flags req/s | ratio | errors | target | result |"
-    echo "|---|---|---:|---:|---:|---:|---|---|"
+    echo "| treaty against treaty with other flags | flags | treaty req/s | with the flags req/s | ratio | treaty CPU/request | with the flags CPU/request | errors | target | result |"
+    echo "|---|---|---:|---:|---:|---:|---:|---:|---|---|"
     for row in "${flag_rows[@]}"; do
         IFS='|' read -r name flags want a1 b1 a2 b2 <<<"$row"
         trps=$(awk -v x="$(field "$a1" rps)" -v y="$(field "$a2" rps)" 'BEGIN { printf "%.0f", (x + y) / 2 }')
@@ -286,9 +308,11 @@ table="$work/table.md"
             errors=$((errors + $(field "$run" errors) + $(field "$run" non2xx)))
         done
         ratio=$(awk -v a="$trps" -v b="$frps" 'BEGIN { printf "%.3f", a / b }')
+        tcpu=$(cpu_per_request "$a1" "$a2")
+        fcpu=$(cpu_per_request "$b1" "$b2")
         ok=$(awk -v r="$ratio" -v w="$want" 'BEGIN { print (r >= w) ? "pass" : "FAIL" }')
         [ "$errors" -eq 0 ] || ok="FAIL ($errors errors)"
-        echo "| $name | \`$flags\` | $trps | $frps | $ratio | $errors | >= $(awk -v w="$want" 'BEGIN { printf "%d%%", w * 100 }') of the other | $ok |"
+        echo "| $name | \`$flags\` | $trps | $frps | $ratio | $tcpu | $fcpu | $errors | >= $(awk -v w="$want" 'BEGIN { printf "%d%%", w * 100 }') of the other | $ok |"
     done
 } >"$table"
 
