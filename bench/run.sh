@@ -164,14 +164,7 @@ compare() {
     rows+=("$name|$conns|$kind|$want|$tr|$b")
 }
 
-# treaty as started above against a second treaty started with other
-# flags, on a copy of the preloaded data: the same wrk arguments, in turn
-# (treaty, the other, treaty, the other), each figure the mean of its two
-# runs. WANT is the least ratio of treaty's req/s to the other's. Each
-# server's CPU time per request is reported beside: on a shared machine
-# it moves less than req/s do.
-# compare_flags NAME WANT FLAGS MODE ARGS... (FLAGS: one word each, space separated)
-flag_rows=()
+# The CPU time (user + system, clock ticks) process $1 has used.
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 # drive's fields for a run against the server PID on PORT, with ticks=N,
 # the CPU time the server used meanwhile (clock ticks).
@@ -183,6 +176,15 @@ drive_counting() {
     line=$(drive "$port" "$duration" "$connections" "$@")
     echo "$line ticks=$(($(cpu_ticks "$pid") - before))"
 }
+
+# treaty as started above against a second treaty started with other
+# flags, on a copy of the preloaded data: the same wrk arguments, in turn
+# (treaty, the other, treaty, the other), each figure the mean of its two
+# runs. WANT is the least ratio of treaty's req/s to the other's. Each
+# server's CPU time per request is reported beside: on a shared machine
+# it moves less than req/s do.
+# compare_flags NAME WANT FLAGS MODE ARGS... (FLAGS: one word each, space separated)
+flag_rows=()
 compare_flags() {
     local name=$1 want=$2 flags=$3
     shift 3
