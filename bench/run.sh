@@ -7,11 +7,13 @@
 # (1,000,000 schema versions), measures treaty's startup on it, then drives
 # every scenario with wrk against treaty and against the baseline (an axum
 # server answering the same bytes with no registry logic), alternately, on
-# this machine. Knobs (environment): BENCH_DURATION (s per run, 15),
-# BENCH_LONG (s of the memory-check run, 60), BENCH_SUBJECTS (100000),
-# BENCH_VERSIONS (10), BENCH_IDS (10000), BENCH_THREADS (wrk threads, 2),
-# BENCH_CONNECTIONS (64), BENCH_BUILD (dev or optimized, below),
-# BENCH_OUT (also write the table to this file).
+# this machine, and some against a second treaty started with other flags
+# (compare_flags: what a feature costs). Knobs (environment):
+# BENCH_DURATION (s per run, 15), BENCH_LONG (s of the memory-check run,
+# 60), BENCH_SUBJECTS (100000), BENCH_VERSIONS (10), BENCH_IDS (10000),
+# BENCH_THREADS (wrk threads, 2), BENCH_CONNECTIONS (64), BENCH_BUILD (dev
+# or optimized, bench/build.sh), BENCH_OUT (also write the table to this
+# file).
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -25,7 +27,7 @@ threads=${BENCH_THREADS:-2}
 connections=${BENCH_CONNECTIONS:-64}
 treaty_port=18081
 baseline_port=18082
-export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$HOME/.cache/treaty/target}
+variant_port=18083
 lua=$root/bench/scenarios.lua
 
 log() { echo "bench: $*" >&2; }
@@ -38,31 +40,7 @@ if ! command -v wrk >/dev/null; then
 fi
 command -v curl >/dev/null || { log "curl is needed"; exit 1; }
 
-# BENCH_BUILD=dev (the default) measures the dev-profile binaries of the
-# shared target dir, the profile tests and local runs use (see Cargo.toml).
-# BENCH_BUILD=optimized compiles treaty's own crates at opt-level 3 without
-# debug assertions, as a release would, in a target dir of its own seeded
-# from the shared one, so RocksDB is not compiled again (the dependencies
-# are the dev profile's, opt-level 2, either way).
-build=${BENCH_BUILD:-dev}
-overrides=()
-if [ "$build" = optimized ]; then
-    shared=$CARGO_TARGET_DIR
-    export CARGO_TARGET_DIR=${BENCH_TARGET_DIR:-$shared-bench}
-    if [ ! -d "$CARGO_TARGET_DIR" ] && [ -d "$shared" ]; then
-        log "seeding $CARGO_TARGET_DIR from $shared"
-        cp -a "$shared" "$CARGO_TARGET_DIR" 2>/dev/null || true
-    fi
-    for crate in treaty treaty-compat treaty-bench; do
-        overrides+=(--config "profile.dev.package.$crate.opt-level=3"
-            --config "profile.dev.package.$crate.debug-assertions=false"
-            --config "profile.dev.package.$crate.overflow-checks=false")
-    done
-fi
-log "building treaty and treaty-bench ($build, $CARGO_TARGET_DIR)"
-# The tests' invocation (scripts/env.sh), so the binaries they built are
-# reused as they are.
-cargo build --quiet --workspace --all-targets "${overrides[@]}"
+. "$root/bench/build.sh"
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/treaty-bench.XXXXXX")
 pids=()
@@ -123,6 +101,9 @@ field() { echo "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"; }
 data="$work/data"
 log "preloading $subjects subjects x $versions versions"
 "$bin/preload" --data-dir "$data" --subjects "$subjects" --versions "$versions" >&2
+# The same records for the second server of the flag comparisons.
+variant_data="$work/variant-data"
+cp -a "$data" "$variant_data"
 # The preload's files written back to disk now, not by the kernel's flusher
 # threads while the first start is being timed.
 sync
@@ -183,11 +164,57 @@ compare() {
     rows+=("$name|$conns|$kind|$want|$tr|$b")
 }
 
+# The CPU time (user + system, clock ticks) process $1 has used.
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+# drive's fields for a run against the server PID on PORT, with ticks=N,
+# the CPU time the server used meanwhile (clock ticks).
+# drive_counting PID PORT ARGS...
+drive_counting() {
+    local pid=$1 port=$2 before line
+    shift 2
+    before=$(cpu_ticks "$pid")
+    line=$(drive "$port" "$duration" "$connections" "$@")
+    echo "$line ticks=$(($(cpu_ticks "$pid") - before))"
+}
+
+# treaty as started above against a second treaty started with other
+# flags, on a copy of the preloaded data: the same wrk arguments, in turn
+# (treaty, the other, treaty, the other), each figure the mean of its two
+# runs. WANT is the least ratio of treaty's req/s to the other's. Each
+# server's CPU time per request is reported beside: on a shared machine
+# it moves less than req/s do.
+# compare_flags NAME WANT FLAGS MODE ARGS... (FLAGS: one word each, space separated)
+flag_rows=()
+compare_flags() {
+    local name=$1 want=$2 flags=$3
+    shift 3
+    local pid runs=() round
+    # shellcheck disable=SC2086 # FLAGS is split into its words
+    "$bin/treaty" serve --listen "127.0.0.1:$variant_port" --data-dir "$variant_data" $flags \
+        >"$work/variant.out" 2>"$work/variant.err" &
+    pid=$!
+    pids+=("$pid")
+    "$bin/await_ready" --port "$variant_port" --pid "$pid" || { cat "$work/variant.err" >&2; exit 1; }
+    drive "$variant_port" 3 "$connections" "$@" >/dev/null
+    for round in 1 2; do
+        log "$name: treaty ($round/2)"
+        runs+=("$(drive_counting "$treaty_pid" "$treaty_port" "$@")")
+        log "$name: treaty $flags ($round/2)"
+        runs+=("$(drive_counting "$pid" "$variant_port" "$@")")
+    done
+    kill "$pid"
+    wait "$pid" 2>/dev/null || true
+    flag_rows+=("$name|$flags|$want|${runs[0]}|${runs[1]}|${runs[2]}|${runs[3]}")
+}
+
 # Bytes in the WAL files: a write would grow them.
 data_bytes() { cat "$data"/*.log 2>/dev/null | wc -c; }
 disk_writes() { awk '/^write_bytes:/ {print $2}' "/proc/$treaty_pid/io"; }
 
 compare "1. GET /schemas/ids/{id} ($ids ids, random)" "$connections" ratio 0.85 by_id "$ids"
+compare_flags "6. GET /schemas/ids/{id}, requests counted in /metrics (the default) against not" 0.95 \
+    --no-request-metrics by_id "$ids"
+metrics_ms=$(curl -sf -o /dev/null -w '%{time_total}' "$t/metrics" | awk '{ printf "%.0f", $1 * 1000 }')
 compare "2a. POST /subjects/{s} lookup" "$connections" ratio 0.60 lookup "$subjects" "$versions"
 before_bytes=$(data_bytes)
 before_writes=$(disk_writes)
@@ -210,6 +237,15 @@ compare "3b. register new schemas, one subject (NONE)" "$connections" rps 5000 r
 rss_end=$(rss_kib "$treaty_pid")
 
 # The table.
+# Microseconds of a server's CPU time per request over the runs given.
+cpu_per_request() {
+    local ticks=0 requests=0 run
+    for run in "$@"; do
+        ticks=$((ticks + $(field "$run" ticks)))
+        requests=$((requests + $(field "$run" requests)))
+    done
+    awk -v t="$ticks" -v n="$requests" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.2f us", t * 1e6 / hz / n }'
+}
 fmt_us() { awk -v us="$1" 'BEGIN { if (us >= 1000) printf "%.1f ms", us / 1000; else printf "%d us", us }'; }
 table="$work/table.md"
 {
@@ -261,6 +297,25 @@ table="$work/table.md"
     echo "| VmRSS growth over ${long} s of mixed reads ($long_requests requests, $(printf '%.0f' "$(field "$long_line" rps)") req/s) | $((growth)) KiB (${per_request} B/request) | <= 16 MiB | $growth_ok |"
     echo "| VmRSS at the end (after the registrations) | $((rss_end / 1024)) MiB | reported | - |"
     echo "| 2b. disk writes while re-registering: WAL growth / process write_bytes | ${reregister_disk} B / ${reregister_writes} B | 0 | - |"
+    echo "| one GET /metrics on $total versions (the counts per context taken then) | ${metrics_ms} ms | reported | - |"
+    echo
+    echo "| treaty against treaty with other flags | flags | treaty req/s | with the flags req/s | ratio | treaty CPU/request | with the flags CPU/request | errors | target | result |"
+    echo "|---|---|---:|---:|---:|---:|---:|---:|---|---|"
+    for row in "${flag_rows[@]}"; do
+        IFS='|' read -r name flags want a1 b1 a2 b2 <<<"$row"
+        trps=$(awk -v x="$(field "$a1" rps)" -v y="$(field "$a2" rps)" 'BEGIN { printf "%.0f", (x + y) / 2 }')
+        frps=$(awk -v x="$(field "$b1" rps)" -v y="$(field "$b2" rps)" 'BEGIN { printf "%.0f", (x + y) / 2 }')
+        errors=0
+        for run in "$a1" "$b1" "$a2" "$b2"; do
+            errors=$((errors + $(field "$run" errors) + $(field "$run" non2xx)))
+        done
+        ratio=$(awk -v a="$trps" -v b="$frps" 'BEGIN { printf "%.3f", a / b }')
+        tcpu=$(cpu_per_request "$a1" "$a2")
+        fcpu=$(cpu_per_request "$b1" "$b2")
+        ok=$(awk -v r="$ratio" -v w="$want" 'BEGIN { print (r >= w) ? "pass" : "FAIL" }')
+        [ "$errors" -eq 0 ] || ok="FAIL ($errors errors)"
+        echo "| $name | \`$flags\` | $trps | $frps | $ratio | $tcpu | $fcpu | $errors | >= $(awk -v w="$want" 'BEGIN { printf "%d%%", w * 100 }') of the other | $ok |"
+    done
 } >"$table"
 
 echo

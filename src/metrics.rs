@@ -10,8 +10,8 @@ use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use prometheus::{
-    Encoder as _, Gauge, Histogram, HistogramOpts, HistogramVec, IntCounter, IntCounterVec,
-    IntGauge, IntGaugeVec, Opts, TextEncoder,
+    Counter, Encoder as _, Gauge, Histogram, HistogramOpts, HistogramVec, IntCounter,
+    IntCounterVec, IntGauge, IntGaugeVec, Opts, TextEncoder,
 };
 
 use crate::cluster::Node;
@@ -30,6 +30,8 @@ pub const UNMATCHED_ROUTE: &str = "unmatched";
 /// Every collector, registered in one Prometheus registry.
 pub struct Metrics {
     registry: prometheus::Registry,
+    /// Whether answered requests are counted and timed.
+    counts_requests: bool,
     requests: IntCounterVec,
     durations: HistogramVec,
     registrations: IntCounterVec,
@@ -48,6 +50,8 @@ pub struct Metrics {
 /// appears only once it has counted something).
 pub struct RouteMetrics {
     route: String,
+    /// Whether answered requests are counted and timed.
+    counts_requests: bool,
     requests: IntCounterVec,
     durations: HistogramVec,
     duration: OnceLock<Histogram>,
@@ -63,6 +67,9 @@ impl RouteMetrics {
 
     /// One answered request.
     pub fn observe(&self, method: &str, status: u16, elapsed: Duration) {
+        if !self.counts_requests {
+            return;
+        }
         let method = METHOD_LABELS
             .iter()
             .position(|known| *known == method)
@@ -88,6 +95,7 @@ struct StoreGauges {
     bytes: IntGaugeVec,
     writes_stopped: IntGauge,
     delayed_write_rate: IntGauge,
+    stalled: Counter,
 }
 
 /// How far a cluster node has read the topic, read at each scrape.
@@ -107,7 +115,9 @@ struct Census {
 }
 
 impl Metrics {
-    pub fn new() -> Self {
+    /// `counts_requests`: whether to count and time every answered
+    /// request, by route (`treaty serve --no-request-metrics` turns it off).
+    pub fn new(counts_requests: bool) -> Self {
         let registry = prometheus::Registry::new();
         let requests = IntCounterVec::new(
             Opts::new("treaty_http_requests_total", "HTTP requests answered."),
@@ -184,6 +194,7 @@ impl Metrics {
         }
         Self {
             registry,
+            counts_requests,
             requests,
             durations,
             registrations,
@@ -212,10 +223,16 @@ impl Metrics {
                 "treaty_rocksdb_delayed_write_rate_bytes",
                 "The rate RocksDB slows writes to, in bytes a second; 0 when not slowed.",
             ),
+            stalled: Counter::new(
+                "treaty_rocksdb_write_stall_seconds_total",
+                "Time writes have spent slowed or stopped by RocksDB since the store was opened.",
+            )
+            .expect("valid metric"),
         };
         self.register(&gauges.bytes);
         self.register(&gauges.writes_stopped);
         self.register(&gauges.delayed_write_rate);
+        self.register(&gauges.stalled);
         let _ = self.store.set((store, gauges));
     }
 
@@ -228,7 +245,7 @@ impl Metrics {
             ),
             lag: int_gauge(
                 "treaty_cluster_lag_records",
-                "Records of the schemas topic beyond those this node has read.",
+                "Records of the schemas topic beyond those this node has applied.",
             ),
             writer: int_gauge(
                 "treaty_cluster_writer",
@@ -252,6 +269,7 @@ impl Metrics {
     pub fn route(&self, route: &str) -> RouteMetrics {
         RouteMetrics {
             route: route.to_owned(),
+            counts_requests: self.counts_requests,
             requests: self.requests.clone(),
             durations: self.durations.clone(),
             duration: OnceLock::new(),
@@ -322,6 +340,12 @@ impl Metrics {
             gauges
                 .delayed_write_rate
                 .set(figures.delayed_write_rate as i64);
+            // RocksDB counts; a Prometheus counter only moves forward by
+            // what was added since the last scrape.
+            let stalled = figures.stalled.as_secs_f64();
+            gauges
+                .stalled
+                .inc_by((stalled - gauges.stalled.get()).max(0.0));
         }
         if let Some((node, gauges)) = self.cluster.get() {
             gauges
@@ -337,12 +361,6 @@ impl Metrics {
             .encode(&families, &mut text)
             .expect("the text encoder writes to memory");
         String::from_utf8(text).expect("the exposition is UTF-8")
-    }
-}
-
-impl Default for Metrics {
-    fn default() -> Self {
-        Self::new()
     }
 }
 

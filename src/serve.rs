@@ -43,6 +43,11 @@ pub struct ServeArgs {
     /// Do not serve the web UI (`/ui/` and its `/ui/api/` endpoints).
     #[arg(long, env = "TREATY_NO_UI")]
     no_ui: bool,
+    /// Do not count or time requests in `GET /metrics`
+    /// (`treaty_http_requests_total`, `treaty_http_request_duration_seconds`);
+    /// every other metric stays.
+    #[arg(long, env = "TREATY_NO_REQUEST_METRICS")]
+    no_request_metrics: bool,
     #[command(flatten)]
     tls: crate::tls::TlsArgs,
     /// How log lines are written on standard error: `text`, or `json`
@@ -139,7 +144,7 @@ pub fn run(args: ServeArgs) -> Result<(), Box<dyn std::error::Error>> {
         None => Arc::new(LocalLog::new(Arc::clone(&store))?),
     };
     let loading = std::time::Instant::now();
-    let metrics = Arc::new(crate::metrics::Metrics::new());
+    let metrics = Arc::new(crate::metrics::Metrics::new(!args.no_request_metrics));
     metrics.watch_store(Arc::clone(&store));
     let counting = Arc::clone(&metrics);
     let registry = without_transparent_huge_pages(|| Registry::open(&store, log))

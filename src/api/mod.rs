@@ -249,7 +249,7 @@ mod tests {
     #[test]
     fn routes_need_the_documented_operation() {
         use Operation::*;
-        let (_, rules) = routes(true).into_parts(&crate::metrics::Metrics::new());
+        let (_, rules) = routes(true).into_parts(&crate::metrics::Metrics::new(true));
         let cases = [
             (Method::GET, "/", Need::Open),
             (Method::GET, "/subjects", Need::Authenticated),
@@ -314,7 +314,7 @@ mod tests {
 
     #[test]
     fn subjects_are_percent_decoded_and_lose_the_default_context() {
-        let (_, rules) = routes(true).into_parts(&crate::metrics::Metrics::new());
+        let (_, rules) = routes(true).into_parts(&crate::metrics::Metrics::new(true));
         assert_eq!(
             rules.need(&Method::POST, "/subjects/:.:a%2Fb/versions"),
             Need::Permission(Operation::Write, subject("a/b"))
@@ -323,7 +323,7 @@ mod tests {
 
     #[test]
     fn head_needs_what_get_needs_and_unrouted_requests_need_a_principal() {
-        let (_, rules) = routes(true).into_parts(&crate::metrics::Metrics::new());
+        let (_, rules) = routes(true).into_parts(&crate::metrics::Metrics::new(true));
         assert_eq!(
             rules.need(&Method::HEAD, "/subjects/a/versions"),
             Need::Permission(Operation::Read, subject("a"))

@@ -101,7 +101,8 @@ impl Node {
         self.registry.applied().map(|position| position as i64)
     }
 
-    /// How many records the topic holds beyond what this node has read.
+    /// How many records the topic holds beyond what this node has applied
+    /// (a writer's batch counts until its confirmation is read).
     pub fn lag(&self) -> i64 {
         let end = self.topic_end.load(Ordering::Relaxed);
         (end - *self.read_to.borrow()).max(0)

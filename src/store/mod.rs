@@ -11,7 +11,9 @@
 
 use std::collections::HashMap;
 use std::path::Path;
+use std::time::Duration;
 
+use rocksdb::statistics::{StatsLevel, Ticker};
 use rocksdb::{ColumnFamily, Options, WriteBatch, WriteOptions, DB};
 
 use crate::records::{Record, RecordKey};
@@ -35,6 +37,9 @@ const LAST_POSITION: &[u8] = b"last_position";
 
 pub struct Store {
     db: DB,
+    /// The options the store was opened with, which hold RocksDB's
+    /// statistics when it keeps them.
+    options: Options,
 }
 
 /// How big the store is and whether RocksDB is holding writes back.
@@ -47,6 +52,8 @@ pub struct StoreFigures {
     pub writes_stopped: bool,
     /// The rate writes are slowed to, in bytes a second; 0 when not slowed.
     pub delayed_write_rate: u64,
+    /// Time writes have spent slowed or stopped since the store was opened.
+    pub stalled: Duration,
 }
 
 #[derive(Debug)]
@@ -76,6 +83,10 @@ impl Store {
         let mut options = Options::default();
         options.create_if_missing(true);
         options.create_missing_column_families(true);
+        // RocksDB's counters, the time writes stalled among them; not its
+        // timers, which would time every read and write.
+        options.enable_statistics();
+        options.set_statistics_level(StatsLevel::ExceptHistogramOrTimers);
         let mut families = vec![LOG, KEYS, META, KEY_FORMS];
         let existing = DB::list_cf(&options, dir).unwrap_or_default();
         let legacy = existing.iter().any(|cf| cf == migrate::LEGACY);
@@ -83,7 +94,7 @@ impl Store {
             families.push(migrate::LEGACY);
         }
         let db = DB::open_cf(&options, dir, families)?;
-        let mut store = Self { db };
+        let mut store = Self { db, options };
         if legacy {
             migrate::into_log_order(&mut store)?;
         }
@@ -105,7 +116,7 @@ impl Store {
             ));
         }
         let db = DB::open_cf_for_read_only(&options, dir, [LOG, KEYS, META], false)?;
-        Ok(Self { db })
+        Ok(Self { db, options })
     }
 
     /// The position of the last record written, if any was.
@@ -244,6 +255,7 @@ impl Store {
             memtable_bytes: per_family("rocksdb.cur-size-all-mem-tables"),
             writes_stopped: int("rocksdb.is-write-stopped") != 0,
             delayed_write_rate: int("rocksdb.actual-delayed-write-rate"),
+            stalled: Duration::from_micros(self.options.get_ticker_count(Ticker::StallMicros)),
         }
     }
 

@@ -142,6 +142,30 @@ fn request_counters_move_by_route_template_and_never_name_a_subject() {
 }
 
 #[test]
+fn without_request_metrics_requests_are_neither_counted_nor_timed() {
+    let server = Server::start_with(&["--no-request-metrics"]);
+    server.register("a", &record("A", &[("id", "long")]));
+    assert_eq!(server.get("/subjects/a/versions").status, 200);
+    let scrape = scrape(&server);
+    let http: Vec<&str> = scrape
+        .samples
+        .iter()
+        .map(|s| s.metric.as_str())
+        .filter(|metric| metric.starts_with("treaty_http_"))
+        .collect();
+    assert_eq!(http, Vec::<&str>::new());
+    assert_eq!(
+        value(
+            &scrape,
+            "treaty_schema_registrations_total",
+            &[("format", "AVRO")]
+        ),
+        1.0,
+        "the other metrics stay"
+    );
+}
+
+#[test]
 fn a_soft_deleted_subject_is_counted_as_deleted() {
     let server = Server::start();
     server.register("a", &record("A", &[("id", "long")]));
@@ -209,6 +233,18 @@ fn rocksdb_size_grows_with_writes_and_no_write_is_stalled() {
     assert!(present("treaty_rocksdb_writes_stopped"));
     assert_eq!(value(&after, "treaty_rocksdb_writes_stopped", &[]), 0.0);
     assert!(present("treaty_rocksdb_delayed_write_rate_bytes"));
+    let stalled = |scrape: &Scrape| -> f64 {
+        let sample = scrape
+            .samples
+            .iter()
+            .find(|s| s.metric == "treaty_rocksdb_write_stall_seconds_total")
+            .expect("the stall time is exposed");
+        match sample.value {
+            Value::Counter(seconds) => seconds,
+            ref other => panic!("the stall time is {other:?}, not a counter"),
+        }
+    };
+    assert_eq!(stalled(&after), 0.0, "a few small writes never stall");
     assert!(
         !present("treaty_cluster_applied_offset"),
         "no cluster gauges on one node"
