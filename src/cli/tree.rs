@@ -55,6 +55,54 @@ impl Tree {
         }
     }
 
+    /// The files matching the glob `pattern`, relative to the tree's root,
+    /// in path order. A path's `*` never crosses a `/`; `**` does.
+    pub fn glob(&self, pattern: &str) -> Result<Vec<PathBuf>, String> {
+        match self {
+            Tree::Dir(dir) => {
+                let paths =
+                    glob::glob(&dir.join(pattern).to_string_lossy()).map_err(|e| e.to_string())?;
+                paths
+                    .map(|path| {
+                        let path = path.map_err(|e| e.to_string())?;
+                        Ok(path.strip_prefix(dir).unwrap_or(&path).to_path_buf())
+                    })
+                    .collect()
+            }
+            Tree::Git { dir, rev } => {
+                let pattern = glob::Pattern::new(pattern).map_err(|e| e.to_string())?;
+                let options = glob::MatchOptions {
+                    require_literal_separator: true,
+                    ..glob::MatchOptions::new()
+                };
+                // Paths come relative to the directory git runs in.
+                let output = Command::new("git")
+                    .arg("-C")
+                    .arg(dir)
+                    .args(["ls-tree", "-r", "--name-only", "-z"])
+                    .arg(rev)
+                    .args(["--", "."])
+                    .output()
+                    .map_err(|e| format!("cannot run git to list git:{rev}: {e}"))?;
+                if !output.status.success() {
+                    return Err(format!(
+                        "git ls-tree {rev}: {}",
+                        String::from_utf8_lossy(&output.stderr).trim()
+                    ));
+                }
+                let mut files: Vec<PathBuf> = output
+                    .stdout
+                    .split(|b| *b == 0)
+                    .filter_map(|name| std::str::from_utf8(name).ok())
+                    .filter(|name| pattern.matches_with(name, options))
+                    .map(PathBuf::from)
+                    .collect();
+                files.sort();
+                Ok(files)
+            }
+        }
+    }
+
     /// How the tree is named in messages.
     pub fn describe(&self) -> String {
         match self {
