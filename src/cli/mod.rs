@@ -6,6 +6,7 @@
 //! Exit codes: 0 clean, 1 breaking changes found, 2 invalid input or usage,
 //! 3 baseline (tree or registry) unreachable.
 
+pub mod admin;
 pub mod breaking;
 pub mod check;
 pub mod diff;

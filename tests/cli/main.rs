@@ -2,6 +2,7 @@
 //! registry's admin commands (`registry …`), run as a user runs them: the
 //! real binary in a temporary project.
 
+mod admin;
 mod agreement;
 mod breaking;
 mod check;
