@@ -10,6 +10,7 @@ pub mod admin;
 pub mod breaking;
 pub mod check;
 pub mod diff;
+mod git_files;
 mod locate;
 mod manifest;
 mod registry;

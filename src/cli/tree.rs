@@ -1,17 +1,18 @@
 //! Where schema files are read from: a directory (the working tree, or a
-//! baseline checked out elsewhere) or a git revision, read with `git show`.
+//! baseline checked out elsewhere) or a git revision, read with `git
+//! cat-file`.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use super::git_files::GitFiles;
+
 /// A set of files addressed by paths relative to the manifest's directory.
 pub enum Tree {
     Dir(PathBuf),
-    /// `rev` of the repository holding `dir`; paths relative to `dir`.
-    Git {
-        dir: PathBuf,
-        rev: String,
-    },
+    /// A revision of the repository holding the manifest's directory;
+    /// paths relative to that directory.
+    Git(GitFiles),
 }
 
 impl Tree {
@@ -22,10 +23,7 @@ impl Tree {
         if let Some(rev) = reference.strip_prefix("git:") {
             let dir = super::working_dir(root);
             verify_revision(&dir, rev)?;
-            return Ok(Tree::Git {
-                dir,
-                rev: rev.to_string(),
-            });
+            return Ok(Tree::Git(GitFiles::new(dir, rev.to_string())));
         }
         let dir = PathBuf::from(reference);
         if !dir.is_dir() {
@@ -38,20 +36,7 @@ impl Tree {
     pub fn read(&self, path: &Path) -> Option<String> {
         match self {
             Tree::Dir(dir) => std::fs::read_to_string(dir.join(path)).ok(),
-            Tree::Git { dir, rev } => {
-                // `REV:./path` is resolved from the directory git runs in.
-                let output = Command::new("git")
-                    .arg("-C")
-                    .arg(dir)
-                    .arg("show")
-                    .arg(format!("{rev}:./{}", path.to_string_lossy()))
-                    .output()
-                    .ok()?;
-                if !output.status.success() {
-                    return None;
-                }
-                String::from_utf8(output.stdout).ok()
-            }
+            Tree::Git(files) => files.read(path),
         }
     }
 
@@ -69,7 +54,8 @@ impl Tree {
                     })
                     .collect()
             }
-            Tree::Git { dir, rev } => {
+            Tree::Git(files) => {
+                let (dir, rev) = (files.dir(), files.rev());
                 let pattern = glob::Pattern::new(pattern).map_err(|e| e.to_string())?;
                 let options = glob::MatchOptions {
                     require_literal_separator: true,
@@ -107,7 +93,7 @@ impl Tree {
     pub fn describe(&self) -> String {
         match self {
             Tree::Dir(dir) => dir.display().to_string(),
-            Tree::Git { rev, .. } => format!("git:{rev}"),
+            Tree::Git(files) => format!("git:{}", files.rev()),
         }
     }
 }
