@@ -4,6 +4,8 @@
 //! record, message or property holding what changed); one that resolves
 //! nowhere has no place, and the finding names the file alone.
 
+use std::cell::OnceCell;
+
 use prost_types::FileDescriptorProto;
 use serde::Serialize;
 use treaty_compat::{Finding, SchemaType};
@@ -19,19 +21,17 @@ pub struct Location {
 pub struct Locator<'a> {
     schema_type: SchemaType,
     text: &'a str,
-    /// A `.proto` file parsed once, with its source positions.
-    protobuf: Option<FileDescriptorProto>,
+    /// A `.proto` file parsed with its source positions, at the first
+    /// finding to place (most subjects have none).
+    protobuf: OnceCell<Option<FileDescriptorProto>>,
 }
 
 impl<'a> Locator<'a> {
     pub fn new(schema_type: SchemaType, text: &'a str) -> Locator<'a> {
-        let protobuf = (schema_type == SchemaType::Protobuf)
-            .then(|| protox_parse::parse("schema.proto", text).ok())
-            .flatten();
         Locator {
             schema_type,
             text,
-            protobuf,
+            protobuf: OnceCell::new(),
         }
     }
 
@@ -53,7 +53,12 @@ impl<'a> Locator<'a> {
         match self.schema_type {
             SchemaType::Avro => json_pointer(self.text, path),
             SchemaType::Json => json_pointer(self.text, path.strip_prefix('#').unwrap_or(path)),
-            SchemaType::Protobuf => protobuf(self.protobuf.as_ref()?, path),
+            SchemaType::Protobuf => {
+                let parsed = self
+                    .protobuf
+                    .get_or_init(|| protox_parse::parse("schema.proto", self.text).ok());
+                protobuf(parsed.as_ref()?, path)
+            }
         }
     }
 }
