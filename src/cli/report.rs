@@ -101,6 +101,27 @@ impl Report {
         }
     }
 
+    /// The report as JSON, each located finding with its `line` and
+    /// `column` (the verdict is `treaty-compat`'s, which knows no files).
+    fn json(&self) -> Value {
+        let mut json = serde_json::to_value(self).expect("a report serializes");
+        for (i, subject) in self.subjects.iter().enumerate() {
+            // `pointer_mut`, not indexing: indexing would add a verdict to
+            // the subjects that have none.
+            let pointer = format!("/subjects/{i}/verdict/findings");
+            let Some(findings) = json.pointer_mut(&pointer) else {
+                continue;
+            };
+            for (j, location) in subject.locations.iter().enumerate() {
+                if let (Some(location), Some(finding)) = (location, findings.get_mut(j)) {
+                    finding["line"] = location.line.into();
+                    finding["column"] = location.column.into();
+                }
+            }
+        }
+        json
+    }
+
     fn text(&self, root: &Path) -> String {
         let mut out = String::new();
         for error in &self.errors {
@@ -138,18 +159,12 @@ impl Report {
     fn github(&self, root: &Path) -> String {
         let mut out = String::new();
         for error in &self.errors {
-            let mut properties = format!("file={}", property(&root.join(&error.file)));
-            if let Some(Location { line, column }) = error.location {
-                properties += &format!(",line={line},col={column}");
-            }
+            let properties = placed(&root.join(&error.file), error.location);
             out += &format!("::error {properties}::{}\n", data(&error.message));
         }
         for subject in &self.subjects {
             for problem in subject.problems() {
-                let mut properties = format!("file={}", property(&root.join(&subject.file)));
-                if let Some(Location { line, column }) = problem.location {
-                    properties += &format!(",line={line},col={column}");
-                }
+                let properties = placed(&root.join(&subject.file), problem.location);
                 out += &format!(
                     "::error {properties},title={}::{} {}: {}\n",
                     property(Path::new(problem.rule)),
@@ -257,22 +272,14 @@ impl SubjectResult {
     }
 }
 
-impl Report {
-    /// The report as JSON, each located finding with its `line` and
-    /// `column` (the verdict is `treaty-compat`'s, which knows no files).
-    fn json(&self) -> Value {
-        let mut json = serde_json::to_value(self).expect("a report serializes");
-        for (i, subject) in self.subjects.iter().enumerate() {
-            let findings = &mut json["subjects"][i]["verdict"]["findings"];
-            for (j, location) in subject.locations.iter().enumerate() {
-                if let (Some(location), Some(finding)) = (location, findings.get_mut(j)) {
-                    finding["line"] = location.line.into();
-                    finding["column"] = location.column.into();
-                }
-            }
-        }
-        json
+/// An annotation's `file=`, with `line=` and `col=` where the place is
+/// known.
+fn placed(file: &Path, location: Option<Location>) -> String {
+    let mut properties = format!("file={}", property(file));
+    if let Some(Location { line, column }) = location {
+        properties += &format!(",line={line},col={column}");
     }
+    properties
 }
 
 /// `:line:column`, or nothing where the place is unknown.

@@ -37,6 +37,7 @@ fn a_deleted_file_is_a_removed_subject_that_breaks() {
         .find(|s| s["subject"] == "product-value")
         .expect("product-value");
     assert_eq!(product["file"], "json/product.json");
+    assert!(product.get("verdict").is_none(), "{product}");
     assert_eq!(product["removal"]["rule"], "SUBJECT_NO_DELETE");
     assert_eq!(product["removal"]["level"], "BACKWARD");
     let text = project.treaty(&["breaking", "--against", "base"]);
