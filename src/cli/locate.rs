@@ -63,6 +63,38 @@ impl<'a> Locator<'a> {
     }
 }
 
+/// The place of a schema error the parser gives no position for, but that
+/// names what it is about: JSON Schema's `Invalid JSON Schema: #/pointer:
+/// …`, and Avro's `"Name" is not a defined name` (the first use of the
+/// name as a value).
+pub fn schema_error(schema_type: SchemaType, text: &str, message: &str) -> Option<Location> {
+    match schema_type {
+        SchemaType::Json => {
+            let rest = message.strip_prefix("Invalid JSON Schema: #")?;
+            json_pointer(text, rest.split(": ").next()?)
+        }
+        SchemaType::Avro => {
+            let (quoted, _) = message.split_once(" is not a defined name")?;
+            string_value(text, quoted)
+        }
+        SchemaType::Protobuf => None,
+    }
+}
+
+/// The first place `quoted` (a JSON string as written, quotes included)
+/// stands as a value, not as a member's name.
+fn string_value(text: &str, quoted: &str) -> Option<Location> {
+    let mut from = 0;
+    while let Some(found) = text[from..].find(quoted) {
+        let start = from + found;
+        from = start + quoted.len();
+        if !text[from..].trim_start().starts_with(':') {
+            return Some(position(text, start));
+        }
+    }
+    None
+}
+
 /// The place of the value a JSON pointer (`/fields/1/type`) names.
 fn json_pointer(text: &str, pointer: &str) -> Option<Location> {
     let segments: Vec<String> = pointer

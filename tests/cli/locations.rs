@@ -148,3 +148,35 @@ fn a_path_the_new_file_lacks_entirely_names_the_file_alone() {
         "{report}"
     );
 }
+
+#[test]
+fn schema_errors_are_located_at_what_they_name() {
+    let project = Project::empty();
+    project.write(
+        "treaty.yaml",
+        "schemas:\n  - glob: \"*.avsc\"\n  - glob: \"*.json\"\n",
+    );
+    // The field's type names no type: the error points at the name.
+    project.write(
+        "r.avsc",
+        "{\n  \"type\": \"record\",\n  \"name\": \"R\",\n  \"fields\": [\n    {\"name\": \"a\", \"type\": \"Strng\"}\n  ]\n}\n",
+    );
+    project.write(
+        "j.json",
+        "{\n  \"type\": \"object\",\n  \"properties\": {\n    \"a\": {\"type\": \"strin\"}\n  }\n}\n",
+    );
+    let run = project.treaty(&["check"]);
+    assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout
+            .contains("r.avsc:5:27: error: \"Strng\" is not a defined name"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("j.json:4:19: error: Invalid JSON Schema: #/properties/a/type"),
+        "{}",
+        run.stdout
+    );
+}
