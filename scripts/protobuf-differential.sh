@@ -11,13 +11,7 @@ set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$repo"
 
-buf_version="1.75.0"
-buf_prefix="$HOME/.cache/treaty/buf"
-buf="$buf_prefix/node_modules/.bin/buf"
-if [ ! -x "$buf" ] || [ "$("$buf" --version 2>/dev/null)" != "$buf_version" ]; then
-  mkdir -p "$buf_prefix"
-  npm install --silent --no-save --prefix "$buf_prefix" "@bufbuild/buf@$buf_version" >&2
-fi
+. scripts/buf-env.sh
 
 cargo build --quiet -p treaty-compat --example protobuf_check
 target="${CARGO_TARGET_DIR:-$repo/target}"

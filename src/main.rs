@@ -33,6 +33,9 @@ enum Command {
     Breaking(cli::breaking::BreakingArgs),
     /// Every finding between two schema files.
     Diff(cli::diff::DiffArgs),
+    /// A registry's REST API for scripts: subjects, versions, get, get-id,
+    /// register, compat, config, mode, delete.
+    Registry(cli::admin::AdminArgs),
     /// Write every record of a data dir to FILE as JSON lines; works while
     /// a server runs on it.
     Export(Transfer),
@@ -129,6 +132,7 @@ fn main() -> ExitCode {
         Command::Check(args) => return exit_code(cli::check::run(args)),
         Command::Breaking(args) => return exit_code(cli::breaking::run(args)),
         Command::Diff(args) => return exit_code(cli::diff::run(args)),
+        Command::Registry(args) => return exit_code(cli::admin::run(args)),
         Command::Serve(args) => serve::run(*args),
         Command::HashPassword => treaty::auth::print_password_hash(),
         Command::HashToken => treaty::auth::print_token_hash(),

@@ -7,9 +7,10 @@ use treaty_compat::{
     check, CheckOptions, CompatibilityLevel, ParsedSchema, PreviousVersion, Referenced,
 };
 
+use super::locate::Locator;
 use super::manifest::{self, Subject};
 use super::registry::{Registry, RegistryArgs};
-use super::report::{Format, Report, SubjectResult};
+use super::report::{Format, Removal, Report, SubjectResult, SUBJECT_NO_DELETE};
 use super::resolve::{Loader, SchemaError};
 use super::tree::Tree;
 use super::Failure;
@@ -37,9 +38,10 @@ enum Baseline<'a> {
     Registry(Registry),
 }
 
-/// A subject's baseline versions (oldest first) and the level to apply.
+/// A subject's baseline versions (oldest first) and the checks to apply.
 struct Previous {
     level: CompatibilityLevel,
+    protobuf_wire_rules: bool,
     versions: Vec<(i32, ParsedSchema)>,
 }
 
@@ -48,7 +50,7 @@ pub fn run(args: BreakingArgs) -> Result<u8, Failure> {
     let current = Tree::Dir(super::working_dir(&manifest.root));
     let tree;
     let baseline = match (&args.against, &args.registry.registry) {
-        (_, Some(url)) => Baseline::Registry(Registry::new(url, &args.registry)),
+        (_, Some(url)) => Baseline::Registry(Registry::new(url, &args.registry.auth)),
         (Some(against), None) => {
             tree = Tree::baseline(against, &manifest.root).map_err(Failure::BaselineUnreachable)?;
             Baseline::Tree(Loader::for_manifest(&tree, &manifest), &tree)
@@ -78,15 +80,56 @@ pub fn run(args: BreakingArgs) -> Result<u8, Failure> {
                 report.subjects.push(result(subject, "new"));
             }
             Ok(previous) => {
-                report
-                    .subjects
-                    .push(compared(subject, &new, &previous, &ignored_rules))
+                let text = current.read(&subject.file).unwrap_or_default();
+                let new = (&new, text.as_str());
+                let compared = compared(subject, new, &previous, &ignored_rules);
+                report.subjects.push(compared);
             }
             Err(error) => report.errors.push(error),
         }
     }
+    if let Baseline::Tree(_, tree) = &baseline {
+        let held = manifest::load_baseline(&args.manifest, tree).map_err(Failure::Invalid)?;
+        for subject in held.subjects {
+            // A file still there but no longer in the manifest is out of
+            // the check's scope, not deleted.
+            let gone = current.read(&subject.file).is_none();
+            if gone && !manifest.subjects.iter().any(|s| s.name == subject.name) {
+                report.subjects.push(removed(&manifest, subject, tree));
+            }
+        }
+    }
     print!("{}", report.render(args.format, &manifest.root));
     Ok(report.exit_code())
+}
+
+/// A subject of the baseline the working tree no longer has: breaking,
+/// unless its level is NONE or the manifest accepts the removal.
+fn removed(manifest: &manifest::Resolved, subject: Subject, tree: &Tree) -> SubjectResult {
+    let accepted = manifest
+        .ignored_rules(&subject.name)
+        .is_none_or(|rules| rules.contains(&SUBJECT_NO_DELETE));
+    let status = match (accepted, subject.level) {
+        (true, _) => "ignored",
+        (false, CompatibilityLevel::None) => "retired",
+        (false, _) => "removed",
+    };
+    let message = format!(
+        "subject '{}' ({}) is in the baseline {} but not in the working tree; its \
+         topic's readers and writers still use it (level {})",
+        subject.name,
+        subject.file.display(),
+        tree.describe(),
+        subject.level
+    );
+    SubjectResult {
+        removal: Some(Removal {
+            rule: SUBJECT_NO_DELETE,
+            level: subject.level,
+            message,
+        }),
+        ..result(&subject, status)
+    }
 }
 
 impl Baseline<'_> {
@@ -98,6 +141,7 @@ impl Baseline<'_> {
                 Ok(match loader.load(&subject.file, subject.schema_type) {
                     Ok(old) => Ok(Previous {
                         level: subject.level,
+                        protobuf_wire_rules: subject.protobuf_wire_rules.unwrap_or(false),
                         versions: old.into_iter().map(|old| (1, old)).collect(),
                     }),
                     Err(error) => Err(in_baseline(error, &tree.describe())),
@@ -111,15 +155,21 @@ impl Baseline<'_> {
 }
 
 /// The versions a check at the subject's level reads: all live ones for a
-/// transitive level, else the latest.
+/// transitive level, else the latest. The registry's settings apply where
+/// the manifest names none.
 fn from_registry(
     registry: &Registry,
     subject: &Subject,
 ) -> Result<Result<Previous, SchemaError>, String> {
+    let (registry_level, registry_wire_rules) = registry.config(&subject.name)?;
     let level = match subject.level_named {
         true => subject.level,
-        false => registry.level(&subject.name)?,
+        false => registry_level,
     };
+    let protobuf_wire_rules = subject
+        .protobuf_wire_rules
+        .or(registry_wire_rules)
+        .unwrap_or(false);
     let mut numbers = registry.versions(&subject.name)?;
     if !level.is_transitive() {
         numbers = numbers.split_off(numbers.len().saturating_sub(1));
@@ -137,8 +187,7 @@ fn from_registry(
             Err(error) => {
                 return Ok(Err(SchemaError {
                     file: subject.file.clone(),
-                    line: None,
-                    column: None,
+                    location: None,
                     message: format!(
                         "in {}, '{}' version {number} does not parse: {error}",
                         registry.describe(),
@@ -148,14 +197,18 @@ fn from_registry(
             }
         }
     }
-    Ok(Ok(Previous { level, versions }))
+    Ok(Ok(Previous {
+        level,
+        protobuf_wire_rules,
+        versions,
+    }))
 }
 
-/// The verdict of `new` against the baseline versions, less the accepted
-/// rules.
+/// The verdict of `new` (parsed, and its text) against the baseline
+/// versions, less the accepted rules.
 fn compared(
     subject: &Subject,
-    new: &ParsedSchema,
+    (new, new_text): (&ParsedSchema, &str),
     previous: &Previous,
     ignored_rules: &[&str],
 ) -> SubjectResult {
@@ -175,7 +228,7 @@ fn compared(
         })
         .collect();
     let options = CheckOptions {
-        protobuf_wire_rules: subject.protobuf_wire_rules,
+        protobuf_wire_rules: previous.protobuf_wire_rules,
         ..CheckOptions::default()
     };
     let mut verdict = check(previous.level, new, &versions, &options);
@@ -187,7 +240,13 @@ fn compared(
     } else {
         "breaking"
     };
+    let locator = Locator::new(subject.schema_type, new_text);
     SubjectResult {
+        locations: verdict
+            .findings
+            .iter()
+            .map(|f| locator.finding(f))
+            .collect(),
         messages: verdict.confluent_messages(),
         verdict: Some(verdict),
         ..result(subject, status)
@@ -195,13 +254,7 @@ fn compared(
 }
 
 fn result(subject: &Subject, status: &'static str) -> SubjectResult {
-    SubjectResult {
-        subject: subject.name.clone(),
-        file: subject.file.clone(),
-        status,
-        verdict: None,
-        messages: Vec::new(),
-    }
+    SubjectResult::new(&subject.name, &subject.file, status)
 }
 
 fn in_baseline(error: SchemaError, baseline: &str) -> SchemaError {

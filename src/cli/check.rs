@@ -24,13 +24,10 @@ pub fn run(args: CheckArgs) -> Result<u8, Failure> {
     let mut report = Report::default();
     for subject in &manifest.subjects {
         match loader.load(&subject.file, subject.schema_type) {
-            Ok(Some(_)) => report.subjects.push(SubjectResult {
-                subject: subject.name.clone(),
-                file: subject.file.clone(),
-                status: "valid",
-                verdict: None,
-                messages: Vec::new(),
-            }),
+            Ok(Some(_)) => {
+                let valid = SubjectResult::new(&subject.name, &subject.file, "valid");
+                report.subjects.push(valid);
+            }
             Ok(None) => report.errors.push(super::missing(&subject.file)),
             Err(error) => report.errors.push(error),
         }

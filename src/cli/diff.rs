@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 
 use treaty_compat::{check, CheckOptions, CompatibilityLevel, PreviousVersion};
 
+use super::locate::Locator;
 use super::manifest::schema_type;
 use super::report::{Format, Report, SubjectResult};
 use super::resolve::Loader;
@@ -66,16 +67,23 @@ pub fn run(args: DiffArgs) -> Result<u8, Failure> {
             ..CheckOptions::default()
         };
         let verdict = check(args.level, &new, &previous, &options);
+        let status = if verdict.is_compatible() {
+            "compatible"
+        } else {
+            "breaking"
+        };
+        let name = args.new.display().to_string();
+        let text = tree.read(&args.new).unwrap_or_default();
+        let locator = Locator::new(new.schema_type(), &text);
         report.subjects.push(SubjectResult {
-            subject: args.new.display().to_string(),
-            file: args.new.clone(),
-            status: if verdict.is_compatible() {
-                "compatible"
-            } else {
-                "breaking"
-            },
+            locations: verdict
+                .findings
+                .iter()
+                .map(|f| locator.finding(f))
+                .collect(),
             messages: verdict.confluent_messages(),
             verdict: Some(verdict),
+            ..SubjectResult::new(&name, &args.new, status)
         });
     }
     print!("{}", report.render(args.format, Path::new("")));

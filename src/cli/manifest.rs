@@ -7,6 +7,8 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use treaty_compat::{CompatibilityLevel, SchemaType};
 
+use super::tree::Tree;
+
 /// The manifest as written.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -27,9 +29,8 @@ struct Manifest {
     import_paths: Vec<PathBuf>,
     /// The default of every Protobuf subject's strict check (the server's
     /// `treatyProtobufWireRules`: Buf's wire rules and the gRPC service
-    /// rules); off when absent.
-    #[serde(default)]
-    protobuf_wire_rules: bool,
+    /// rules); when absent, the registry's with `--registry`, else off.
+    protobuf_wire_rules: Option<bool>,
 }
 
 #[derive(Deserialize)]
@@ -81,8 +82,10 @@ pub struct Subject {
     /// The manifest names the level (for the subject, its glob or all
     /// subjects); else `--registry` applies the registry's.
     pub level_named: bool,
-    /// Protobuf: also apply the strict rules (Buf's wire and gRPC rules).
-    pub protobuf_wire_rules: bool,
+    /// Protobuf: also apply the strict rules (Buf's wire and gRPC rules);
+    /// `None` when the manifest does not say: the registry's setting with
+    /// `--registry`, else off.
+    pub protobuf_wire_rules: Option<bool>,
 }
 
 /// The manifest with its globs expanded.
@@ -116,7 +119,29 @@ impl Resolved {
 pub fn load(path: &Path) -> Result<Resolved, String> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| format!("{}: cannot read the manifest: {e}", path.display()))?;
-    let manifest: Manifest = serde_yaml::from_str(&text).map_err(|e| {
+    let root = path.parent().unwrap_or(Path::new(""));
+    resolve(path, &text, &Tree::Dir(super::working_dir(root)))
+}
+
+/// The subjects `tree` (a baseline) held: its own manifest's, at the same
+/// place as `path`, else the working tree's, expanded against the files of
+/// `tree`, as Buf builds the baseline with the baseline's configuration.
+pub fn load_baseline(path: &Path, tree: &Tree) -> Result<Resolved, String> {
+    let name = Path::new(path.file_name().unwrap_or_default());
+    match tree.read(name) {
+        Some(text) => resolve(path, &text, tree)
+            .map_err(|e| format!("in the baseline {}: {e}", tree.describe())),
+        None => {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| format!("{}: cannot read the manifest: {e}", path.display()))?;
+            resolve(path, &text, tree)
+        }
+    }
+}
+
+/// The manifest `text` read from `path`, its globs expanded in `tree`.
+fn resolve(path: &Path, text: &str, tree: &Tree) -> Result<Resolved, String> {
+    let manifest: Manifest = serde_yaml::from_str(text).map_err(|e| {
         let at = e
             .location()
             .map(|l| format!(":{}:{}", l.line(), l.column()))
@@ -126,17 +151,13 @@ pub fn load(path: &Path) -> Result<Resolved, String> {
     let root = path.parent().unwrap_or(Path::new("")).to_path_buf();
     let at = |what: String| format!("{}: {what}", path.display());
     let default_level = level(manifest.compatibility.as_deref(), None).map_err(at)?;
-    let mut resolved = manifest
-        .subjects_by_glob(&root, default_level)
-        .map_err(at)?;
+    let mut resolved = manifest.subjects_by_glob(tree, default_level).map_err(at)?;
     for (name, entry) in manifest.subjects {
         resolved.push(Subject {
             schema_type: schema_type(entry.schema_type.as_deref(), &entry.file).map_err(at)?,
             level: level(entry.compatibility.as_deref(), Some(default_level)).map_err(at)?,
             level_named: entry.compatibility.is_some() || manifest.compatibility.is_some(),
-            protobuf_wire_rules: entry
-                .protobuf_wire_rules
-                .unwrap_or(manifest.protobuf_wire_rules),
+            protobuf_wire_rules: entry.protobuf_wire_rules.or(manifest.protobuf_wire_rules),
             name,
             file: entry.file,
         });
@@ -174,25 +195,21 @@ impl Manifest {
     /// The subjects of the globs, in path order.
     fn subjects_by_glob(
         &self,
-        root: &Path,
+        tree: &Tree,
         default_level: CompatibilityLevel,
     ) -> Result<Vec<Subject>, String> {
         let mut found = Vec::new();
         for entry in &self.schemas {
-            let pattern = root.join(&entry.glob);
-            let paths = glob::glob(&pattern.to_string_lossy())
+            let files = tree
+                .glob(&entry.glob)
                 .map_err(|e| format!("glob '{}': {e}", entry.glob))?;
-            for path in paths {
-                let path = path.map_err(|e| format!("glob '{}': {e}", entry.glob))?;
-                let file = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
+            for file in files {
                 let subject = Subject {
                     name: subject_name(&entry.subject, &file),
                     schema_type: schema_type(entry.schema_type.as_deref(), &file)?,
                     level: level(entry.compatibility.as_deref(), Some(default_level))?,
                     level_named: entry.compatibility.is_some() || self.compatibility.is_some(),
-                    protobuf_wire_rules: entry
-                        .protobuf_wire_rules
-                        .unwrap_or(self.protobuf_wire_rules),
+                    protobuf_wire_rules: entry.protobuf_wire_rules.or(self.protobuf_wire_rules),
                     file,
                 };
                 found.push(subject);

@@ -1,13 +1,17 @@
 //! The CI checker: `treaty check`, `treaty breaking`, `treaty diff`, over
 //! the `treaty.yaml` manifest and the `treaty-compat` library; offline,
-//! except `breaking --registry`.
+//! except `breaking --registry`. Beside it `treaty registry …`, a
+//! registry's admin commands for the same scripts.
 //!
 //! Exit codes: 0 clean, 1 breaking changes found, 2 invalid input or usage,
 //! 3 baseline (tree or registry) unreachable.
 
+pub mod admin;
 pub mod breaking;
 pub mod check;
 pub mod diff;
+mod git_files;
+mod locate;
 mod manifest;
 mod registry;
 mod report;
@@ -22,7 +26,7 @@ use resolve::SchemaError;
 pub enum Failure {
     /// The manifest or the command line is wrong (exit code 2).
     Invalid(String),
-    /// `--against` or `--registry` cannot be read (exit code 3).
+    /// `--against` or the registry cannot be read (exit code 3).
     BaselineUnreachable(String),
 }
 
@@ -51,8 +55,7 @@ fn working_dir(root: &Path) -> PathBuf {
 fn missing(file: &Path) -> SchemaError {
     SchemaError {
         file: file.to_path_buf(),
-        line: None,
-        column: None,
+        location: None,
         message: "the manifest names this file, but it does not exist".to_string(),
     }
 }

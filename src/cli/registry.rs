@@ -1,6 +1,6 @@
-//! The registry `treaty breaking --registry URL` compares with: any
-//! Confluent-compatible registry, read over its REST API as a client
-//! would, with Basic or bearer authentication.
+//! A Confluent-compatible registry over its REST API, as a client reaches
+//! it with Basic or bearer authentication: what `treaty breaking
+//! --registry URL` compares with, and what `treaty registry` administers.
 
 use std::collections::HashSet;
 
@@ -10,24 +10,45 @@ use serde::Deserialize;
 use serde_json::Value;
 use treaty_compat::{CompatibilityLevel, SchemaType};
 
-/// How requests prove who sends them.
+/// `breaking --registry URL`, and how its requests authenticate.
 #[derive(clap::Args)]
 pub struct RegistryArgs {
     /// Compare with what this registry holds for each subject instead of
     /// a baseline tree (e.g. `https://registry.example.com`).
     #[arg(long, conflicts_with = "against")]
     pub registry: Option<String>,
+    #[command(flatten)]
+    pub auth: AuthArgs,
+}
+
+/// How requests prove who sends them.
+#[derive(clap::Args)]
+pub struct AuthArgs {
     /// Basic authentication as `USER:PASSWORD`.
-    #[arg(long, env = "TREATY_REGISTRY_USER", hide_env_values = true)]
+    #[arg(
+        long,
+        env = "TREATY_REGISTRY_USER",
+        hide_env_values = true,
+        global = true
+    )]
     pub registry_user: Option<String>,
     /// Bearer authentication with this token.
     #[arg(
         long,
         env = "TREATY_REGISTRY_TOKEN",
         hide_env_values = true,
-        conflicts_with = "registry_user"
+        conflicts_with = "registry_user",
+        global = true
     )]
     pub registry_token: Option<String>,
+}
+
+/// What the registry answered a request that reached it.
+pub enum Answer {
+    /// A 2xx answer's JSON body.
+    Ok(Value),
+    /// A 4xx answer: Confluent's `{"error_code": …, "message": …}`.
+    Refused { status: u16, body: Value },
 }
 
 pub struct Registry {
@@ -64,7 +85,7 @@ struct Reference {
 }
 
 impl Registry {
-    pub fn new(url: &str, args: &RegistryArgs) -> Registry {
+    pub fn new(url: &str, args: &AuthArgs) -> Registry {
         let authorization = match (&args.registry_user, &args.registry_token) {
             (_, Some(token)) => Some(format!("Bearer {token}")),
             (Some(user), None) => Some(format!(
@@ -85,18 +106,20 @@ impl Registry {
     }
 
     /// The level the registry applies to `subject` (its own, else the
-    /// global one).
-    pub fn level(&self, subject: &str) -> Result<CompatibilityLevel, String> {
+    /// global one), and its strict Protobuf check (`treatyProtobufWireRules`)
+    /// where the registry has one, as treaty does.
+    pub fn config(&self, subject: &str) -> Result<(CompatibilityLevel, Option<bool>), String> {
         let config = self
             .get(&format!("/config/{}?defaultToGlobal=true", encode(subject)))?
             .ok_or_else(|| format!("{}: no configuration for '{subject}'", self.describe()))?;
         let name = config["compatibilityLevel"].as_str().unwrap_or_default();
-        name.parse().map_err(|_| {
+        let level = name.parse().map_err(|_| {
             format!(
                 "{}: unknown level '{name}' for '{subject}'",
                 self.describe()
             )
-        })
+        })?;
+        Ok((level, config["treatyProtobufWireRules"].as_bool()))
     }
 
     /// The live versions of `subject`, oldest first; none when the registry
@@ -156,26 +179,56 @@ impl Registry {
     /// not found; any other failure (a 404 of an unknown route included)
     /// is an error naming the registry.
     fn get(&self, path: &str) -> Result<Option<Value>, String> {
-        let mut request = self
-            .agent
-            .get(&format!("{}{path}", self.base))
-            .set("Accept", "application/vnd.schemaregistry.v1+json");
-        if let Some(authorization) = &self.authorization {
-            request = request.set("Authorization", authorization);
-        }
-        match request.call() {
-            Ok(response) => response
-                .into_json()
-                .map(Some)
-                .map_err(|e| format!("{}: {path}: {e}", self.describe())),
-            Err(ureq::Error::Status(status, response)) => {
-                let body: Value = response.into_json().unwrap_or_default();
+        match self.request("GET", path, None)? {
+            Answer::Ok(body) => Ok(Some(body)),
+            Answer::Refused { status, body } => {
                 if status == 404 && NOT_FOUND.contains(&body["error_code"].as_i64().unwrap_or(0)) {
                     return Ok(None);
                 }
                 let message = body["message"].as_str().unwrap_or("no message");
                 Err(format!(
                     "{} answered {status} to GET {path}: {message}",
+                    self.describe()
+                ))
+            }
+        }
+    }
+
+    /// Sends `method path` with `body` as JSON. An error is a registry that
+    /// cannot answer: not reached, refusing the credentials (401, 403),
+    /// failing (5xx) or answering something that is not JSON.
+    pub fn request(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<&Value>,
+    ) -> Result<Answer, String> {
+        let mut request = self
+            .agent
+            .request(method, &format!("{}{path}", self.base))
+            .set("Accept", "application/vnd.schemaregistry.v1+json");
+        if let Some(authorization) = &self.authorization {
+            request = request.set("Authorization", authorization);
+        }
+        let sent = match body {
+            Some(body) => request
+                .set("Content-Type", "application/vnd.schemaregistry.v1+json")
+                .send_string(&body.to_string()),
+            None => request.call(),
+        };
+        match sent {
+            Ok(response) => response
+                .into_json()
+                .map(Answer::Ok)
+                .map_err(|e| format!("{}: {method} {path}: {e}", self.describe())),
+            Err(ureq::Error::Status(status, response)) => {
+                let body: Value = response.into_json().unwrap_or_default();
+                if (400..500).contains(&status) && status != 401 && status != 403 {
+                    return Ok(Answer::Refused { status, body });
+                }
+                let message = body["message"].as_str().unwrap_or("no message");
+                Err(format!(
+                    "{} answered {status} to {method} {path}: {message}",
                     self.describe()
                 ))
             }
@@ -188,7 +241,7 @@ impl Registry {
 const NOT_FOUND: [i64; 2] = [40401, 40402];
 
 /// A subject as one path segment.
-fn encode(subject: &str) -> String {
+pub fn encode(subject: &str) -> String {
     utf8_percent_encode(subject, NON_ALPHANUMERIC).to_string()
 }
 

@@ -6,8 +6,10 @@ use std::path::{Path, PathBuf};
 
 use clap::ValueEnum;
 use serde::Serialize;
-use treaty_compat::{Finding, Verdict};
+use serde_json::Value;
+use treaty_compat::{CompatibilityLevel, Finding, Verdict};
 
+use super::locate::Location;
 use super::resolve::SchemaError;
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -32,14 +34,44 @@ pub struct SubjectResult {
     pub subject: String,
     pub file: PathBuf,
     /// `valid` (check), `compatible`, `breaking`, `new` (no baseline
-    /// version) or `ignored`.
+    /// version), `removed` (in the baseline only: breaking), `retired`
+    /// (the same at level NONE) or `ignored`.
     pub status: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub verdict: Option<Verdict>,
+    /// Where each of the verdict's findings is in the file, in the
+    /// findings' order; rendered into the findings as `line` and `column`.
+    #[serde(skip)]
+    pub locations: Vec<Option<Location>>,
+    /// Why a subject the baseline has and the working tree lacks breaks.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub removal: Option<Removal>,
     /// Confluent's message list for the verdict, as the registry's
     /// `?verbose=true` answers it.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub messages: Vec<String>,
+}
+
+/// A subject whose file the working tree no longer has: consumers of its
+/// topic lose the schema they read with, as Buf's `FILE_NO_DELETE` sees a
+/// deleted file, unless the level promises nothing (NONE).
+#[derive(Serialize)]
+pub struct Removal {
+    pub rule: &'static str,
+    /// The subject's level in the baseline.
+    pub level: CompatibilityLevel,
+    pub message: String,
+}
+
+/// The rule of [`Removal`], named as Buf names its file rule.
+pub const SUBJECT_NO_DELETE: &str = "SUBJECT_NO_DELETE";
+
+/// One breaking thing about a subject, as every rendering lists it.
+struct Problem<'a> {
+    rule: &'a str,
+    path: String,
+    message: &'a str,
+    location: Option<Location>,
 }
 
 impl Report {
@@ -47,7 +79,7 @@ impl Report {
     pub fn exit_code(&self) -> u8 {
         if !self.errors.is_empty() {
             2
-        } else if self.subjects.iter().any(|s| s.status == "breaking") {
+        } else if self.subjects.iter().any(SubjectResult::breaks) {
             1
         } else {
             0
@@ -58,7 +90,8 @@ impl Report {
     pub fn render(&self, format: Format, root: &Path) -> String {
         match format {
             Format::Json => {
-                let mut text = serde_json::to_string_pretty(self).expect("a report serializes");
+                let mut text =
+                    serde_json::to_string_pretty(&self.json()).expect("a report serializes");
                 text.push('\n');
                 text
             }
@@ -68,37 +101,52 @@ impl Report {
         }
     }
 
+    /// The report as JSON, each located finding with its `line` and
+    /// `column` (the verdict is `treaty-compat`'s, which knows no files).
+    fn json(&self) -> Value {
+        let mut json = serde_json::to_value(self).expect("a report serializes");
+        for (i, subject) in self.subjects.iter().enumerate() {
+            // `pointer_mut`, not indexing: indexing would add a verdict to
+            // the subjects that have none.
+            let pointer = format!("/subjects/{i}/verdict/findings");
+            let Some(findings) = json.pointer_mut(&pointer) else {
+                continue;
+            };
+            for (j, location) in subject.locations.iter().enumerate() {
+                if let (Some(location), Some(finding)) = (location, findings.get_mut(j)) {
+                    finding["line"] = location.line.into();
+                    finding["column"] = location.column.into();
+                }
+            }
+        }
+        json
+    }
+
     fn text(&self, root: &Path) -> String {
         let mut out = String::new();
         for error in &self.errors {
-            let at = match (error.line, error.column) {
-                (Some(line), Some(column)) => format!(":{line}:{column}"),
-                _ => String::new(),
-            };
             let file = root.join(&error.file);
             out += &format!(
-                "{}{at}: error: {}\n",
+                "{}{}: error: {}\n",
                 file.display(),
+                at(error.location),
                 one_line(&error.message)
             );
         }
         for subject in &self.subjects {
             let file = root.join(&subject.file).display().to_string();
-            for finding in errors_of(subject) {
+            for problem in subject.problems() {
                 out += &format!(
-                    "{file}: {} {} {}: {}\n",
+                    "{file}{}: {} {} {}: {}\n",
+                    at(problem.location),
                     subject.subject,
-                    finding.rule.id(),
-                    path_of(finding),
-                    one_line(&finding.message)
+                    problem.rule,
+                    problem.path,
+                    one_line(problem.message)
                 );
             }
         }
-        let breaking = self
-            .subjects
-            .iter()
-            .filter(|s| s.status == "breaking")
-            .count();
+        let breaking = self.subjects.iter().filter(|s| s.breaks()).count();
         out += &format!(
             "{} subject(s), {} breaking, {} invalid file(s)\n",
             self.subjects.len(),
@@ -111,21 +159,18 @@ impl Report {
     fn github(&self, root: &Path) -> String {
         let mut out = String::new();
         for error in &self.errors {
-            let mut properties = format!("file={}", property(&root.join(&error.file)));
-            if let (Some(line), Some(column)) = (error.line, error.column) {
-                properties += &format!(",line={line},col={column}");
-            }
+            let properties = placed(&root.join(&error.file), error.location);
             out += &format!("::error {properties}::{}\n", data(&error.message));
         }
         for subject in &self.subjects {
-            for finding in errors_of(subject) {
+            for problem in subject.problems() {
+                let properties = placed(&root.join(&subject.file), problem.location);
                 out += &format!(
-                    "::error file={},title={}::{} {}: {}\n",
-                    property(&root.join(&subject.file)),
-                    property(Path::new(finding.rule.id())),
+                    "::error {properties},title={}::{} {}: {}\n",
+                    property(Path::new(problem.rule)),
                     data(&subject.subject),
-                    data(&path_of(finding)),
-                    data(&finding.message)
+                    data(&problem.path),
+                    data(problem.message)
                 );
             }
         }
@@ -135,11 +180,7 @@ impl Report {
     /// One test case per subject (a `<failure>` per breaking finding) and
     /// per file that does not load (an `<error>`), in one suite.
     fn junit(&self, root: &Path) -> String {
-        let failures = self
-            .subjects
-            .iter()
-            .filter(|s| s.status == "breaking")
-            .count();
+        let failures = self.subjects.iter().filter(|s| s.breaks()).count();
         let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
         out += &format!(
             "<testsuites>\n<testsuite name=\"treaty\" tests=\"{}\" failures=\"{failures}\" errors=\"{}\">\n",
@@ -148,13 +189,10 @@ impl Report {
         );
         for error in &self.errors {
             let file = xml(&root.join(&error.file).to_string_lossy());
-            let at = match (error.line, error.column) {
-                (Some(line), Some(column)) => format!(":{line}:{column}"),
-                _ => String::new(),
-            };
             out += &format!(
-                "<testcase classname=\"{file}\" name=\"{file}\" file=\"{file}\">\n<error message=\"{}\">{file}{at}</error>\n</testcase>\n",
-                xml(&one_line(&error.message))
+                "<testcase classname=\"{file}\" name=\"{file}\" file=\"{file}\">\n<error message=\"{}\">{file}{}</error>\n</testcase>\n",
+                xml(&one_line(&error.message)),
+                at(error.location)
             );
         }
         for subject in &self.subjects {
@@ -166,13 +204,14 @@ impl Report {
             if subject.status == "ignored" {
                 out += "<skipped/>\n";
             }
-            for finding in errors_of(subject) {
+            for problem in subject.problems() {
                 out += &format!(
-                    "<failure type=\"{}\" message=\"{}\">{} {}</failure>\n",
-                    finding.rule.id(),
-                    xml(&one_line(&finding.message)),
-                    finding.rule.id(),
-                    xml(&path_of(finding))
+                    "<failure type=\"{}\" message=\"{}\">{file}{}: {} {}</failure>\n",
+                    problem.rule,
+                    xml(&one_line(problem.message)),
+                    at(problem.location),
+                    problem.rule,
+                    xml(&problem.path)
                 );
             }
             out += "</testcase>\n";
@@ -190,12 +229,62 @@ fn xml(text: &str) -> String {
         .replace('\'', "&apos;")
 }
 
-fn errors_of(subject: &SubjectResult) -> impl Iterator<Item = &Finding> {
-    subject
-        .verdict
-        .iter()
-        .flat_map(|v| v.findings.iter())
-        .filter(|f| f.is_error())
+impl SubjectResult {
+    /// A subject with nothing found.
+    pub fn new(subject: &str, file: &Path, status: &'static str) -> SubjectResult {
+        SubjectResult {
+            subject: subject.to_string(),
+            file: file.to_path_buf(),
+            status,
+            verdict: None,
+            locations: Vec::new(),
+            removal: None,
+            messages: Vec::new(),
+        }
+    }
+
+    fn breaks(&self) -> bool {
+        matches!(self.status, "breaking" | "removed")
+    }
+
+    /// The verdict's errors, located, then the removal.
+    fn problems(&self) -> Vec<Problem<'_>> {
+        let findings = self.verdict.iter().flat_map(|v| v.findings.iter());
+        let mut problems: Vec<Problem<'_>> = findings
+            .enumerate()
+            .filter(|(_, f)| f.is_error())
+            .map(|(i, f)| Problem {
+                rule: f.rule.id(),
+                path: path_of(f),
+                message: &f.message,
+                location: self.locations.get(i).copied().flatten(),
+            })
+            .collect();
+        if let (Some(removal), "removed") = (&self.removal, self.status) {
+            problems.push(Problem {
+                rule: removal.rule,
+                path: "-".to_string(),
+                message: &removal.message,
+                location: None,
+            });
+        }
+        problems
+    }
+}
+
+/// An annotation's `file=`, with `line=` and `col=` where the place is
+/// known.
+fn placed(file: &Path, location: Option<Location>) -> String {
+    let mut properties = format!("file={}", property(file));
+    if let Some(Location { line, column }) = location {
+        properties += &format!(",line={line},col={column}");
+    }
+    properties
+}
+
+/// `:line:column`, or nothing where the place is unknown.
+fn at(location: Option<Location>) -> String {
+    location.map_or(String::new(), |l| format!(":{}:{}", l.line, l.column))
 }
 
 /// Where the finding is: the new schema's path, else the old one's.

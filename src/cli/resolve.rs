@@ -10,6 +10,7 @@ use serde::Serialize;
 use serde_json::Value;
 use treaty_compat::{ParsedSchema, Referenced, SchemaType};
 
+use super::locate::{self, Location};
 use super::manifest::Resolved;
 use super::tree::Tree;
 
@@ -17,10 +18,9 @@ use super::tree::Tree;
 #[derive(Clone, Debug, Serialize)]
 pub struct SchemaError {
     pub file: PathBuf,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub line: Option<usize>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub column: Option<usize>,
+    /// Serialized as `line` and `column`, absent when unknown.
+    #[serde(flatten)]
+    pub location: Option<Location>,
     pub message: String,
 }
 
@@ -83,7 +83,7 @@ impl<'a> Loader<'a> {
         let Some(text) = self.tree.read(file) else {
             return Ok(None);
         };
-        let error = |message: String| located(file, &text, message);
+        let error = |message: String| located(file, schema_type, &text, message);
         let mut references = Vec::new();
         self.collect_references(
             file,
@@ -219,21 +219,21 @@ impl<'a> Loader<'a> {
 }
 
 /// A parse error located: the file, and line and column where the parser
-/// gives them (Protobuf's `:L:C:`) or where the text is not JSON at all.
-fn located(file: &Path, text: &str, message: String) -> SchemaError {
-    let (line, column) = protobuf_location(&message)
+/// gives them (Protobuf's `:L:C:`), where the text is not JSON at all, or
+/// at what the message names (see `locate::schema_error`).
+fn located(file: &Path, schema_type: SchemaType, text: &str, message: String) -> SchemaError {
+    let location = protobuf_location(&message)
         .or_else(|| {
-            let is_json = file.extension().is_some_and(|e| e != "proto");
-            is_json
+            (schema_type != SchemaType::Protobuf)
                 .then(|| serde_json::from_str::<Value>(text).err())
                 .flatten()
                 .map(|e| (e.line(), e.column()))
         })
-        .map_or((None, None), |(l, c)| (Some(l), Some(c)));
+        .map(|(line, column)| Location { line, column })
+        .or_else(|| locate::schema_error(schema_type, text, &message));
     SchemaError {
         file: file.to_path_buf(),
-        line,
-        column,
+        location,
         message,
     }
 }

@@ -1,17 +1,18 @@
 //! Where schema files are read from: a directory (the working tree, or a
-//! baseline checked out elsewhere) or a git revision, read with `git show`.
+//! baseline checked out elsewhere) or a git revision, read with `git
+//! cat-file`.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use super::git_files::GitFiles;
+
 /// A set of files addressed by paths relative to the manifest's directory.
 pub enum Tree {
     Dir(PathBuf),
-    /// `rev` of the repository holding `dir`; paths relative to `dir`.
-    Git {
-        dir: PathBuf,
-        rev: String,
-    },
+    /// A revision of the repository holding the manifest's directory;
+    /// paths relative to that directory.
+    Git(GitFiles),
 }
 
 impl Tree {
@@ -22,10 +23,7 @@ impl Tree {
         if let Some(rev) = reference.strip_prefix("git:") {
             let dir = super::working_dir(root);
             verify_revision(&dir, rev)?;
-            return Ok(Tree::Git {
-                dir,
-                rev: rev.to_string(),
-            });
+            return Ok(Tree::Git(GitFiles::new(dir, rev.to_string())));
         }
         let dir = PathBuf::from(reference);
         if !dir.is_dir() {
@@ -38,19 +36,55 @@ impl Tree {
     pub fn read(&self, path: &Path) -> Option<String> {
         match self {
             Tree::Dir(dir) => std::fs::read_to_string(dir.join(path)).ok(),
-            Tree::Git { dir, rev } => {
-                // `REV:./path` is resolved from the directory git runs in.
+            Tree::Git(files) => files.read(path),
+        }
+    }
+
+    /// The files matching the glob `pattern`, relative to the tree's root,
+    /// in path order. A path's `*` never crosses a `/`; `**` does.
+    pub fn glob(&self, pattern: &str) -> Result<Vec<PathBuf>, String> {
+        match self {
+            Tree::Dir(dir) => {
+                let paths =
+                    glob::glob(&dir.join(pattern).to_string_lossy()).map_err(|e| e.to_string())?;
+                paths
+                    .map(|path| {
+                        let path = path.map_err(|e| e.to_string())?;
+                        Ok(path.strip_prefix(dir).unwrap_or(&path).to_path_buf())
+                    })
+                    .collect()
+            }
+            Tree::Git(files) => {
+                let (dir, rev) = (files.dir(), files.rev());
+                let pattern = glob::Pattern::new(pattern).map_err(|e| e.to_string())?;
+                let options = glob::MatchOptions {
+                    require_literal_separator: true,
+                    ..glob::MatchOptions::new()
+                };
+                // Paths come relative to the directory git runs in.
                 let output = Command::new("git")
                     .arg("-C")
                     .arg(dir)
-                    .arg("show")
-                    .arg(format!("{rev}:./{}", path.to_string_lossy()))
+                    .args(["ls-tree", "-r", "--name-only", "-z"])
+                    .arg(rev)
+                    .args(["--", "."])
                     .output()
-                    .ok()?;
+                    .map_err(|e| format!("cannot run git to list git:{rev}: {e}"))?;
                 if !output.status.success() {
-                    return None;
+                    return Err(format!(
+                        "git ls-tree {rev}: {}",
+                        String::from_utf8_lossy(&output.stderr).trim()
+                    ));
                 }
-                String::from_utf8(output.stdout).ok()
+                let mut files: Vec<PathBuf> = output
+                    .stdout
+                    .split(|b| *b == 0)
+                    .filter_map(|name| std::str::from_utf8(name).ok())
+                    .filter(|name| pattern.matches_with(name, options))
+                    .map(PathBuf::from)
+                    .collect();
+                files.sort();
+                Ok(files)
             }
         }
     }
@@ -59,7 +93,7 @@ impl Tree {
     pub fn describe(&self) -> String {
         match self {
             Tree::Dir(dir) => dir.display().to_string(),
-            Tree::Git { rev, .. } => format!("git:{rev}"),
+            Tree::Git(files) => format!("git:{}", files.rev()),
         }
     }
 }

@@ -41,7 +41,13 @@ fn breaking_changes_are_reported_with_their_rules_and_exit_1() {
         .iter()
         .find(|s| s["subject"] == "customer-value")
         .unwrap();
-    assert_eq!(customer["verdict"]["findings"][0]["new_path"], "/fields/2");
+    let finding = &customer["verdict"]["findings"][0];
+    assert_eq!(finding["new_path"], "/fields/2");
+    // The field `{"name": "email", …}` on line 8 of the changed file.
+    assert_eq!(
+        (&finding["line"], &finding["column"]),
+        (&8.into(), &5.into())
+    );
     assert_eq!(customer["messages"][1], "{oldSchemaVersion: 1}");
 }
 
@@ -51,7 +57,7 @@ fn text_output_gives_file_subject_rule_path_and_message() {
     assert_eq!(run.code, 1);
     assert!(
         run.stdout.contains(
-            "avro/customer.avsc: customer-value READER_FIELD_MISSING_DEFAULT_VALUE /fields/2: \
+            "avro/customer.avsc:8:5: customer-value READER_FIELD_MISSING_DEFAULT_VALUE /fields/2: \
              The field 'email' at path '/fields/2' in the new schema has no default value"
         ),
         "{}",
@@ -72,11 +78,12 @@ fn github_output_is_one_error_annotation_per_finding() {
     let lines: Vec<&str> = run.stdout.lines().collect();
     assert_eq!(lines.len(), 3, "{}", run.stdout);
     assert!(lines[0].starts_with(
-        "::error file=avro/customer.avsc,title=READER_FIELD_MISSING_DEFAULT_VALUE::customer-value /fields/2: "
+        "::error file=avro/customer.avsc,line=8,col=5,title=READER_FIELD_MISSING_DEFAULT_VALUE::customer-value /fields/2: "
     ), "{}", lines[0]);
     assert!(
-        lines[1]
-            .starts_with("::error file=proto/order.proto,title=FIELD_KIND_CHANGED::order-value "),
+        lines[1].starts_with(
+            "::error file=proto/order.proto,line=8,col=3,title=FIELD_KIND_CHANGED::order-value "
+        ),
         "{}",
         lines[1]
     );

@@ -4,7 +4,8 @@ use std::process::Command;
 
 use crate::project::{assert_changes_break, Project};
 
-fn git(project: &Project, args: &[&str]) {
+/// Runs `git args…` in the project, which must succeed.
+pub fn git(project: &Project, args: &[&str]) {
     let status = Command::new("git")
         .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
         .args(args)

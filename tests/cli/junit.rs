@@ -49,6 +49,10 @@ fn breaking_changes_are_failures_of_their_subjects_test_case() {
     assert!(failure
         .attribute("message")
         .is_some_and(|m| m.contains("'email'")));
+    assert_eq!(
+        failure.text(),
+        Some("avro/customer.avsc:8:5: READER_FIELD_MISSING_DEFAULT_VALUE /fields/2")
+    );
 }
 
 #[test]

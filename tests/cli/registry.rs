@@ -108,3 +108,36 @@ fn an_unreachable_registry_exits_3() {
     assert_eq!(run.code, 3, "{}{}", run.stdout, run.stderr);
     assert!(run.stderr.contains("cannot reach"), "{}", run.stderr);
 }
+
+#[test]
+fn the_registrys_strict_protobuf_setting_applies_unless_the_manifest_sets_one() {
+    let server = Server::start();
+    let case = crate::project::fixture("compat/protobuf/X45-rpc-removed");
+    let read = |side: &str| std::fs::read_to_string(case.join(side)).expect("fixture");
+    let body = json!({ "schema": read("old.proto"), "schemaType": "PROTOBUF" }).to_string();
+    let reply = server.post("/subjects/api-value/versions", &body);
+    assert_eq!(reply.status, 200, "{:?}", reply.body);
+    let glob = "schemas:\n  - glob: \"*.proto\"\n";
+    let project = Project::empty();
+    project.write("api.proto", &read("new.proto"));
+    project.write("treaty.yaml", glob);
+    let args = ["breaking", "--registry", &server.base, "--format", "json"];
+    let confluent = project.treaty(&args);
+    assert_eq!(
+        confluent.code, 0,
+        "{}{}",
+        confluent.stdout, confluent.stderr
+    );
+    let strict = json!({ "treatyProtobufWireRules": true }).to_string();
+    let reply = server.put("/config/api-value", &strict);
+    assert_eq!(reply.status, 200, "{:?}", reply.body);
+    let run = project.treaty(&args);
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    assert_eq!(rules(&run.json(), "api-value"), ["RPC_NO_DELETE"]);
+    project.write(
+        "treaty.yaml",
+        &format!("protobuf_wire_rules: false\n{glob}"),
+    );
+    let off = project.treaty(&args);
+    assert_eq!(off.code, 0, "{}{}", off.stdout, off.stderr);
+}
