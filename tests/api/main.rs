@@ -9,6 +9,7 @@ mod concurrency;
 mod config;
 mod config_file;
 mod conformance_compatibility;
+mod conformance_invalid_schemas;
 mod conformance_issue17;
 mod conformance_metadata;
 mod conformance_register;

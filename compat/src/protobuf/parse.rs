@@ -79,7 +79,9 @@ pub(super) fn compile(text: &str, references: &[Referenced<'_>]) -> Result<Compi
             },
             &main_name,
         )
-        .map_err(|_| sources.error(&err))?,
+        // Confluent never opens imports: a type from the missing file is
+        // what it reports, as unresolved.
+        .map_err(|retried| with_unresolved_type(sources.error(&err), &retried))?,
         Err(err) => return Err(sources.error(&err)),
     };
     Ok(Compiled {
@@ -256,12 +258,13 @@ impl<'a> Sources<'a> {
         } else {
             "Error in "
         };
-        match self.location(err) {
+        let error = match self.location(err) {
             Some(location) => ParseError::new(format!(
                 "Could not parse Protobuf - {kind}{location}: {err}"
             )),
             None => ParseError::new(format!("Could not parse Protobuf - {err}")),
-        }
+        };
+        with_unresolved_type(error, err)
     }
 
     /// `:<line>:<col>` (1-based), prefixed by the file name for references.
@@ -273,6 +276,26 @@ impl<'a> Sources<'a> {
         let prefix = if file == MAIN_FILE { "" } else { file };
         Some(format!("{prefix}:{line}:{column}"))
     }
+}
+
+/// `error` as Confluent's validation reports it when `cause` is a type
+/// that nothing defines.
+fn with_unresolved_type(error: ParseError, cause: &protox::Error) -> ParseError {
+    match unresolved_type(cause) {
+        Some(name) => error.found_in_validation(format!("Could not resolve type: {name}")),
+        None => error,
+    }
+}
+
+/// The type name, as written, that no file defines. Confluent's parser
+/// takes any name; its validation (`ProtobufSchemaUtils` resolving names
+/// to normalise the schema) is what refuses it.
+fn unresolved_type(err: &protox::Error) -> Option<String> {
+    let text = err.to_string();
+    let name = text
+        .strip_prefix("name '")?
+        .strip_suffix("' is not defined")?;
+    Some(name.to_string())
 }
 
 /// 1-based line and column (in characters) of a byte offset.
