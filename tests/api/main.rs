@@ -12,6 +12,7 @@ mod conformance_compatibility;
 mod conformance_invalid_schemas;
 mod conformance_issue17;
 mod conformance_metadata;
+mod conformance_protobuf_oneofs;
 mod conformance_register;
 mod conformance_schema_ids;
 mod conformance_shapes;
