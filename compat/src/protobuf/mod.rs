@@ -97,6 +97,7 @@ impl ProtobufSchema {
             "serialized" => Some(serialized::serialized(
                 self.file.file_descriptor_proto(),
                 &self.written,
+                self.from_source,
             )),
             "ignore_extensions" => {
                 let format = Format {
