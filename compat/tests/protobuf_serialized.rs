@@ -231,3 +231,13 @@ fn serialized_descriptor_registers_back_with_its_map_fields_typed() {
     let decoded = FileDescriptorProto::decode(served(&again).as_slice()).expect("descriptor");
     assert_eq!(decoded, expected);
 }
+
+/// Confluent adds an import to the descriptor only when a reference or a
+/// bundled file provides it; an unused import of nothing is left out.
+#[test]
+fn serialized_leaves_out_an_import_nothing_provides() {
+    let text = "syntax = \"proto3\";\nimport \"missing.proto\";\nimport \"google/protobuf/empty.proto\";\n\nmessage A {\n  int32 a = 1;\n}\n";
+    let schema = ProtobufSchema::parse(text, &[]).expect("schema parses");
+    let decoded = FileDescriptorProto::decode(served(&schema).as_slice()).expect("descriptor");
+    assert_eq!(decoded.dependency, ["google/protobuf/empty.proto"]);
+}

@@ -38,6 +38,8 @@ pub(super) struct Compiled {
     pub file: FileDescriptor,
     pub written: FileDescriptorProto,
     pub from_source: bool,
+    /// Imports nothing provides, compiled as empty files.
+    pub unresolved_imports: Vec<String>,
 }
 
 /// Parses `text` (source, or base64 of a `FileDescriptorProto`).
@@ -68,26 +70,34 @@ pub(super) fn compile(text: &str, references: &[Referenced<'_>]) -> Result<Compi
         parsed,
         stub_missing: false,
     };
-    let file = match build(resolver.clone(), &main_name) {
-        Ok(file) => file,
+    let (file, unresolved_imports) = match build(resolver.clone(), &main_name) {
+        Ok(file) => (file, Vec::new()),
         // Confluent ignores an import it cannot resolve while nothing from
         // it is used: retry with empty stand-ins, else report the import.
-        Err(err) if err.is_file_not_found() => build(
-            Resolver {
+        Err(err) if err.is_file_not_found() => {
+            let unresolved = written
+                .dependency
+                .iter()
+                .filter(|name| resolver.open_file(name).is_err())
+                .cloned()
+                .collect();
+            let stubbed = Resolver {
                 stub_missing: true,
                 ..resolver
-            },
-            &main_name,
-        )
-        // Confluent never opens imports: a type from the missing file is
-        // what it reports, as unresolved.
-        .map_err(|retried| with_unresolved_type(sources.error(&err), &retried))?,
+            };
+            let file = build(stubbed, &main_name)
+                // Confluent never opens imports: a type from the missing
+                // file is what it reports, as unresolved.
+                .map_err(|retried| with_unresolved_type(sources.error(&err), &retried))?;
+            (file, unresolved)
+        }
         Err(err) => return Err(sources.error(&err)),
     };
     Ok(Compiled {
         file,
         written,
         from_source,
+        unresolved_imports,
     })
 }
 

@@ -30,16 +30,12 @@ use prost_types::{
     MethodDescriptorProto, MethodOptions, OneofOptions, ServiceDescriptorProto, ServiceOptions,
 };
 
-/// Base64 of Confluent's descriptor, built from the file as `written`
-/// (names as written) and as `compiled` (resolved types and options).
-/// `from_source` tells `.proto` text from a descriptor: map entries of a
-/// descriptor are nested messages like any other to Confluent.
-pub(super) fn serialized(
-    compiled: &FileDescriptorProto,
-    written: &FileDescriptorProto,
-    from_source: bool,
-) -> String {
-    let file = descriptor(compiled, written, from_source);
+use super::ProtobufSchema;
+
+/// Base64 of Confluent's descriptor, built from the file as written
+/// (names as written) and as compiled (resolved types and options).
+pub(super) fn serialized(schema: &ProtobufSchema) -> String {
+    let file = descriptor(schema);
     base64::engine::general_purpose::STANDARD.encode(file.encode_to_vec())
 }
 
@@ -50,16 +46,17 @@ struct Written {
     from_source: bool,
 }
 
-fn descriptor(
-    compiled: &FileDescriptorProto,
-    written: &FileDescriptorProto,
-    from_source: bool,
-) -> FileDescriptorProto {
+/// `from_source` tells `.proto` text from a descriptor: map entries of a
+/// descriptor are nested messages like any other to Confluent.
+fn descriptor(schema: &ProtobufSchema) -> FileDescriptorProto {
+    let compiled = schema.file.file_descriptor_proto();
+    let written = schema.written.as_ref();
     let how = Written {
         proto3: written.syntax() == "proto3",
-        from_source,
+        from_source: schema.from_source,
     };
-    let (dependency, public_dependency) = imports_then_public_imports(written);
+    let (dependency, public_dependency) =
+        imports_then_public_imports(written, &schema.unresolved_imports);
     FileDescriptorProto {
         name: Some("default".to_string()),
         package: written.package.clone().filter(|p| !p.is_empty()),
@@ -77,13 +74,18 @@ fn descriptor(
     }
 }
 
-/// Confluent adds a file's plain imports, then its public ones.
-fn imports_then_public_imports(written: &FileDescriptorProto) -> (Vec<String>, Vec<i32>) {
+/// Confluent adds a file's plain imports, then its public ones, each only
+/// if a reference or a bundled file provides it.
+fn imports_then_public_imports(
+    written: &FileDescriptorProto,
+    unresolved: &[String],
+) -> (Vec<String>, Vec<i32>) {
     let is_public = |i: usize| written.public_dependency.contains(&(i as i32));
     let (public, plain): (Vec<_>, Vec<_>) = written
         .dependency
         .iter()
         .enumerate()
+        .filter(|(_, name)| !unresolved.contains(name))
         .partition(|(i, _)| is_public(*i));
     let first_public = plain.len();
     let dependency = plain
