@@ -32,17 +32,33 @@ impl SchemaType {
     }
 }
 
-/// Why a schema text was rejected; `message` is what Confluent puts after
-/// `details: ` in its 42201 answer.
+/// Why a schema text was rejected.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ParseError {
+    /// What is wrong, as precisely as treaty can say it.
     pub message: String,
+    /// Set when Confluent finds the problem not while parsing but when it
+    /// validates the parsed schema: what it then reports (its 42201 says
+    /// `Invalid schema {…}, details: <this>`, without the `with refs … of
+    /// type …` of a parse failure). Unset, Confluent reports `message`
+    /// while parsing.
+    pub validation: Option<String>,
 }
 
 impl ParseError {
     pub fn new(message: impl Into<String>) -> Self {
         Self {
             message: message.into(),
+            validation: None,
+        }
+    }
+
+    /// This error as Confluent's validation reports it, in `confluent`'s
+    /// words (which may say less than `message`).
+    pub fn found_in_validation(self, confluent: impl Into<String>) -> Self {
+        Self {
+            validation: Some(confluent.into()),
+            ..self
         }
     }
 }

@@ -129,9 +129,13 @@ fn serialized_descriptor_parses_back_to_same_canonical_text() {
     let again = parse(&from_descriptor.formatted("serialized").expect("serialized"));
     assert_eq!(from_descriptor.canonical_text(), again.canonical_text());
     assert_eq!(schema.normalized_text(), from_descriptor.normalized_text());
-    assert!(from_descriptor
-        .canonical_text()
-        .contains("repeated .p.A.MEntry m = 2;"));
+    assert!(
+        from_descriptor
+            .canonical_text()
+            .contains("repeated mEntry m = 2;"),
+        "{}",
+        from_descriptor.canonical_text()
+    );
 }
 
 #[test]

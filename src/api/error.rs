@@ -203,14 +203,16 @@ impl From<RegistryError> for ApiError {
 }
 
 /// Confluent's `Invalid schema {…}` 42201 message: the request as Java's
-/// `Schema.toString()` prints it, then what is wrong.
+/// `Schema.toString()` prints it, then what is wrong. Failures of parsing
+/// (`loadSchema`) also name the references and the type; failures of
+/// validation (`maybeValidateAndNormalizeSchema`) do not.
 fn invalid_schema_message(
     subject: &str,
     request: &SchemaRequest,
     problem: &SchemaProblem,
 ) -> String {
     let details = match problem {
-        SchemaProblem::Parse(message) => message.clone(),
+        SchemaProblem::Parse(message) | SchemaProblem::Validation(message) => message.clone(),
         SchemaProblem::InvalidReference(reference) => {
             format!("Invalid reference: {}", describe_reference(reference))
         }
@@ -225,16 +227,22 @@ fn invalid_schema_message(
     let references = references.join(", ");
     let render =
         |v: &Option<serde_json::Value>| v.as_ref().map_or("null".to_owned(), |v| v.to_string());
-    format!(
-        "Invalid schema {{subject={subject},version={},id={},schemaType={},references=[{references}],metadata={},ruleSet={},schema={},schemaTags=null}} with refs [{references}] of type {}, details: {details}",
+    let schema = format!(
+        "{{subject={subject},version={},id={},schemaType={},references=[{references}],metadata={},ruleSet={},schema={},schemaTags=null}}",
         request.version.unwrap_or(0),
         request.id.unwrap_or(-1),
         request.schema_type.as_str(),
         render(&request.metadata),
         render(&request.rule_set),
         request.schema.as_deref().unwrap_or("null"),
-        request.schema_type.as_str(),
-    )
+    );
+    match problem {
+        SchemaProblem::Validation(_) => format!("Invalid schema {schema}, details: {details}"),
+        _ => format!(
+            "Invalid schema {schema} with refs [{references}] of type {}, details: {details}",
+            request.schema_type.as_str()
+        ),
+    }
 }
 
 /// Java's `SchemaReference.toString()`.

@@ -49,14 +49,26 @@ pub enum RegistryError {
 /// Why a schema is invalid.
 #[derive(Debug, Clone, PartialEq)]
 pub enum SchemaProblem {
-    /// The parser's or validator's own message.
+    /// What parsing refused, in the parser's words.
     Parse(String),
+    /// What Confluent's validation of the parsed schema refuses, in its
+    /// words.
+    Validation(String),
     /// A reference without a name, subject or version.
     InvalidReference(RequestReference),
     /// A reference to version 0.
     ReferenceVersionZero,
     /// A reference to a subject-version that does not exist.
     ReferenceNotFound { subject: String, version: i32 },
+}
+
+impl From<treaty_compat::ParseError> for SchemaProblem {
+    fn from(error: treaty_compat::ParseError) -> Self {
+        match error.validation {
+            Some(details) => Self::Validation(details),
+            None => Self::Parse(error.message),
+        }
+    }
 }
 
 /// Writes the registry refuses in its current mode or state (Confluent's

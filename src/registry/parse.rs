@@ -111,8 +111,7 @@ fn parse_input(
     subject: &QualifiedSubject,
     request: &SchemaRequest,
 ) -> Result<ParsedRequest> {
-    let invalid =
-        |e: treaty_compat::ParseError| request.invalid(subject, SchemaProblem::Parse(e.message));
+    let invalid = |e: treaty_compat::ParseError| request.invalid(subject, SchemaProblem::from(e));
     let texts = references::as_referenced(referenced);
     let parsed = ParsedSchema::parse(input.schema_type, &input.text, &texts).map_err(invalid)?;
     let schema = if input.normalize {

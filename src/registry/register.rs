@@ -90,7 +90,7 @@ impl Registry {
         parsed
             .parsed
             .validate_defaults()
-            .map_err(|e| request.invalid(subject, SchemaProblem::Parse(e.message)))
+            .map_err(|e| request.invalid(subject, SchemaProblem::from(e)))
     }
 
     /// `POST /subjects/{s}/versions`, in the order of Confluent 7.9's

@@ -194,6 +194,44 @@ fn base64_that_is_no_file_descriptor_proto_is_an_invalid_schema() {
     assert_eq!(server.get("/subjects").body, json!([]));
 }
 
+/// protobuf-java's `FileDescriptorProto.parseFrom` refuses every kind of
+/// broken wire data (a truncated varint, a length past the end, tag zero,
+/// wire type 6, an unmatched end-group), so the text parser's error
+/// stands; nothing is registered.
+#[test]
+fn base64_of_broken_wire_data_is_an_invalid_schema_in_every_shape() {
+    let server = Server::start();
+    for schema in ["CoA=", "CgVhYg==", "AA==", "Dg==", "DA=="] {
+        let body = json!({"schemaType": "PROTOBUF", "schema": schema}).to_string();
+        let reply = server.post("/subjects/p/versions", &body);
+        assert_eq!((reply.status, reply.code()), (422, 42201), "{schema}");
+        assert!(
+            reply.message().contains("Could not parse Protobuf - "),
+            "{schema}: {}",
+            reply.message()
+        );
+    }
+    assert_eq!(server.get("/subjects").body, json!([]));
+}
+
+/// `toProtoFile` tries the text parser first, and to Wire's parser (as to
+/// protoc) base64 that begins with `//`, such as that of
+/// `b"\xff\xff\xff\x0f garbage"`, is a line comment: a file without
+/// declarations, which Confluent registers like any comment-only text. A
+/// real descriptor never begins so (its first byte would be a tag of a
+/// field number in the hundreds of millions).
+#[test]
+fn base64_beginning_with_two_slashes_is_a_comment_as_to_confluents_parser() {
+    let server = Server::start();
+    let slashes = json!({"schemaType": "PROTOBUF", "schema": "////DyBnYXJiYWdl"}).to_string();
+    let first = server.post("/subjects/p/versions", &slashes);
+    assert_eq!(first.status, 200, "{:?}", first.body);
+    let comment = json!({"schemaType": "PROTOBUF", "schema": "// another comment\n"}).to_string();
+    let second = server.post("/subjects/p/versions", &comment);
+    assert_eq!(second.body, first.body);
+    assert_eq!(server.get("/subjects/p/versions").body, json!([1]));
+}
+
 /// Where 7.9 answers a bare 500 (a negative `offset`, the raw schema of an
 /// unknown id, `PUT /mode` without a mode), treaty answers the 4xx of the
 /// nearest case with a JSON error (COMPATIBILITY.md lists them).

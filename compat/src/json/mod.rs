@@ -14,6 +14,11 @@ use crate::{ParseError, Referenced};
 use schema::Graph;
 use value::Json;
 
+/// What Confluent's `JsonSchema.rawSchema` reports for a `null` document
+/// (the 7.9.x branch checks the root before loading it).
+const NULL_ROOT: &str =
+    "Invalid JSON schema: expected an object or boolean at the root, found NULL";
+
 /// A parsed and validated JSON Schema.
 #[derive(Clone, Debug)]
 pub struct JsonSchema {
@@ -36,9 +41,10 @@ impl JsonSchema {
         let json =
             value::parse(text).map_err(|_| ParseError::new(format!("Invalid JSON {text}")))?;
         if json == Json::Null {
-            return Err(ParseError::new(
-                "Invalid JSON Schema: #: a schema cannot be null",
-            ));
+            return Err(
+                ParseError::new("Invalid JSON Schema: #: a schema cannot be null")
+                    .found_in_validation(NULL_ROOT),
+            );
         }
         let (graph, _) = parse::load(&json, references)?;
         Ok(JsonSchema { json, graph })

@@ -168,8 +168,14 @@ const ANNOTATIONS: [&str; 12] = [
 /// The message prefix for a schema that is JSON but not a valid schema.
 const INVALID_SCHEMA: &str = "Invalid JSON Schema";
 
+/// Confluent meets an invalid schema when `validate` loads it, and reports
+/// only the words of the exception it wraps the loader's in
+/// (`JsonSchema.rawSchema`), not where or why.
+const CONFLUENT_INVALID_SCHEMA: &str = "Invalid JSON";
+
 fn invalid(location: &str, reason: impl std::fmt::Display) -> ParseError {
     ParseError::new(format!("{INVALID_SCHEMA}: {location}: {reason}"))
+        .found_in_validation(CONFLUENT_INVALID_SCHEMA)
 }
 
 fn type_mismatch(location: &str, expected: &str, found: &Json) -> ParseError {

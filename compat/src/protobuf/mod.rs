@@ -36,6 +36,9 @@ pub struct ProtobufSchema {
     written: Arc<FileDescriptorProto>,
     /// Whether `written` came from source text rather than a descriptor.
     from_source: bool,
+    /// Imports of the schema that nothing provides (unused, or parsing
+    /// would have failed).
+    unresolved_imports: Arc<[String]>,
 }
 
 impl ProtobufSchema {
@@ -73,6 +76,7 @@ impl ProtobufSchema {
             file: compiled.file,
             written: Arc::new(compiled.written),
             from_source: compiled.from_source,
+            unresolved_imports: compiled.unresolved_imports.into(),
         }
     }
 
@@ -94,10 +98,7 @@ impl ProtobufSchema {
     /// `None` for a format Protobuf does not have.
     pub fn formatted(&self, format: &str) -> Option<String> {
         match format {
-            "serialized" => Some(serialized::serialized(
-                self.file.file_descriptor_proto(),
-                &self.written,
-            )),
+            "serialized" => Some(serialized::serialized(self)),
             "ignore_extensions" => {
                 let format = Format {
                     normalize: false,

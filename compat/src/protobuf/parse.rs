@@ -38,6 +38,8 @@ pub(super) struct Compiled {
     pub file: FileDescriptor,
     pub written: FileDescriptorProto,
     pub from_source: bool,
+    /// Imports nothing provides, compiled as empty files.
+    pub unresolved_imports: Vec<String>,
 }
 
 /// Parses `text` (source, or base64 of a `FileDescriptorProto`).
@@ -68,24 +70,34 @@ pub(super) fn compile(text: &str, references: &[Referenced<'_>]) -> Result<Compi
         parsed,
         stub_missing: false,
     };
-    let file = match build(resolver.clone(), &main_name) {
-        Ok(file) => file,
+    let (file, unresolved_imports) = match build(resolver.clone(), &main_name) {
+        Ok(file) => (file, Vec::new()),
         // Confluent ignores an import it cannot resolve while nothing from
         // it is used: retry with empty stand-ins, else report the import.
-        Err(err) if err.is_file_not_found() => build(
-            Resolver {
+        Err(err) if err.is_file_not_found() => {
+            let unresolved = written
+                .dependency
+                .iter()
+                .filter(|name| resolver.open_file(name).is_err())
+                .cloned()
+                .collect();
+            let stubbed = Resolver {
                 stub_missing: true,
                 ..resolver
-            },
-            &main_name,
-        )
-        .map_err(|_| sources.error(&err))?,
+            };
+            let file = build(stubbed, &main_name)
+                // Confluent never opens imports: a type from the missing
+                // file is what it reports, as unresolved.
+                .map_err(|retried| with_unresolved_type(sources.error(&err), &retried))?;
+            (file, unresolved)
+        }
         Err(err) => return Err(sources.error(&err)),
     };
     Ok(Compiled {
         file,
         written,
         from_source,
+        unresolved_imports,
     })
 }
 
@@ -256,12 +268,13 @@ impl<'a> Sources<'a> {
         } else {
             "Error in "
         };
-        match self.location(err) {
+        let error = match self.location(err) {
             Some(location) => ParseError::new(format!(
                 "Could not parse Protobuf - {kind}{location}: {err}"
             )),
             None => ParseError::new(format!("Could not parse Protobuf - {err}")),
-        }
+        };
+        with_unresolved_type(error, err)
     }
 
     /// `:<line>:<col>` (1-based), prefixed by the file name for references.
@@ -273,6 +286,26 @@ impl<'a> Sources<'a> {
         let prefix = if file == MAIN_FILE { "" } else { file };
         Some(format!("{prefix}:{line}:{column}"))
     }
+}
+
+/// `error` as Confluent's validation reports it when `cause` is a type
+/// that nothing defines.
+fn with_unresolved_type(error: ParseError, cause: &protox::Error) -> ParseError {
+    match unresolved_type(cause) {
+        Some(name) => error.found_in_validation(format!("Could not resolve type: {name}")),
+        None => error,
+    }
+}
+
+/// The type name, as written, that no file defines. Confluent's parser
+/// takes any name; its validation (`ProtobufSchemaUtils` resolving names
+/// to normalise the schema) is what refuses it.
+fn unresolved_type(err: &protox::Error) -> Option<String> {
+    let text = err.to_string();
+    let name = text
+        .strip_prefix("name '")?
+        .strip_suffix("' is not defined")?;
+    Some(name.to_string())
 }
 
 /// 1-based line and column (in characters) of a byte offset.
