@@ -163,14 +163,14 @@ impl Registry {
     /// copy is the one published from then on, and the state as loaded
     /// becomes the staged one: the two are equal, but the copy's memory was
     /// allocated after loading, where reads are faster (huge pages, see
-    /// `serve.rs`).
+    /// `serve.rs`), and both have their ids in full B-tree nodes.
     pub fn stage(&self) {
         let mut staged = self.staged.blocking_lock();
         if staged.is_none() {
             let copy = self.state().clone();
             // No write can publish meanwhile: writes wait for `staged`.
             let loaded = std::mem::replace(&mut *self.publish(), copy);
-            *staged = Some(loaded.planning_writes());
+            *staged = Some(loaded.with_full_nodes().planning_writes());
         }
         self.writable.store(true, Ordering::Relaxed);
     }

@@ -242,7 +242,7 @@ impl Registry {
         }
         let context = state.context(&subject.context);
         if let Some(bound) = context.and_then(|c| c.ids.get(&id)) {
-            if bound.fingerprint != content.fingerprint() {
+            if bound.content.fingerprint() != content.fingerprint() {
                 return Err(NotPermitted::IdTaken(id).into());
             }
         }

@@ -8,6 +8,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Arc;
 
 use serde_json::Value;
+use smallvec::SmallVec;
 
 use super::content::{Fingerprint, SchemaContent};
 use super::error::NotPermitted;
@@ -23,22 +24,38 @@ use super::{RegistryError, Result};
 use crate::records::{Record, SchemaValue};
 
 /// An id and the subject-versions that hold it, in the order they came (a
-/// rewritten version keeps its place).
+/// rewritten version keeps its place). One is held per id in each copy of
+/// the state, so it is kept small: the fingerprint is its holders' (each
+/// [`Version`] carries it), and one holder, the usual case, needs no
+/// allocation of its own.
 #[derive(Clone, Debug)]
 pub struct IdEntry {
     pub content: Arc<SchemaContent>,
-    pub fingerprint: Fingerprint,
-    pub holders: Vec<(Arc<str>, i32)>,
+    pub holders: SmallVec<[(Arc<str>, i32); 1]>,
 }
 
 /// Ids are allocated per context.
-#[derive(Clone, Debug, Default)]
+#[derive(Debug, Default)]
 pub struct Context {
     pub ids: BTreeMap<i32, IdEntry>,
     /// Only in a state that plans writes ([`State::planning_writes`]):
     /// reads never need it, so the published state goes without.
     pub by_fingerprint: HashMap<Fingerprint, i32, BuildHasherDefault<DigestHasher>>,
     pub max_id: i32,
+}
+
+/// A copy with full B-tree nodes. Ids arrive in ascending order, and a
+/// B-tree grown that way leaves its nodes a little over half full; one
+/// built from sorted entries fills them. Both copies of the state hold an
+/// entry per id, so this is most of their size.
+impl Clone for Context {
+    fn clone(&self) -> Self {
+        Self {
+            ids: self.ids.iter().map(|(id, e)| (*id, e.clone())).collect(),
+            by_fingerprint: self.by_fingerprint.clone(),
+            max_id: self.max_id,
+        }
+    }
 }
 
 /// Fingerprints are BLAKE3 digests, uniform already: their first bytes serve
@@ -145,14 +162,29 @@ impl State {
     pub fn planning_writes(mut self) -> Self {
         for context in self.contexts.values_mut() {
             context.by_fingerprint.clear();
-            for (id, entry) in &context.ids {
+        }
+        for (name, subject) in &self.subjects {
+            let Some(context) = self.contexts.get_mut(QualifiedSubject::context_of(name)) else {
+                continue;
+            };
+            for version in subject.versions.values() {
                 context
                     .by_fingerprint
-                    .entry(entry.fingerprint)
-                    .or_insert(*id);
+                    .entry(version.fingerprint)
+                    .and_modify(|id| *id = (*id).min(version.id))
+                    .or_insert(version.id);
             }
         }
         self.plans_writes = true;
+        self
+    }
+
+    /// This state with its ids in full B-tree nodes, as a copy has them
+    /// ([`Context`]'s `clone`): for a state grown by replay.
+    pub fn with_full_nodes(mut self) -> Self {
+        for context in self.contexts.values_mut() {
+            context.ids = std::mem::take(&mut context.ids).into_iter().collect();
+        }
         self
     }
 
@@ -333,12 +365,17 @@ impl State {
         context.max_id = context.max_id.max(id);
         let entry = context.ids.entry(id).or_insert_with(|| IdEntry {
             content,
-            fingerprint,
-            // Most ids have one holder: no room reserved for more.
-            holders: Vec::with_capacity(1),
+            holders: SmallVec::new(),
         });
+        // An id keeps the content it was first held with, and so its
+        // fingerprint: that of any version holding it.
+        let fingerprint = entry
+            .holders
+            .first()
+            .and_then(|(holder, number)| self.subjects.get(holder)?.versions.get(number))
+            .map_or(fingerprint, |held| held.fingerprint);
         entry.holders.push((Arc::clone(&name), version));
-        let (content, fingerprint) = (Arc::clone(&entry.content), entry.fingerprint);
+        let content = Arc::clone(&entry.content);
         if self.plans_writes {
             context.by_fingerprint.entry(fingerprint).or_insert(id);
         }
@@ -375,10 +412,9 @@ impl State {
             .holders
             .retain(|(s, v)| !(&**s == subject && *v == version));
         if id_entry.holders.is_empty() {
-            let fingerprint = id_entry.fingerprint;
             context.ids.remove(&removed.id);
-            if context.by_fingerprint.get(&fingerprint) == Some(&removed.id) {
-                context.by_fingerprint.remove(&fingerprint);
+            if context.by_fingerprint.get(&removed.fingerprint) == Some(&removed.id) {
+                context.by_fingerprint.remove(&removed.fingerprint);
             }
         }
     }

@@ -1,10 +1,13 @@
 //! Properties of the registry the HTTP tests cannot see.
 
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use treaty_compat::SchemaType;
 
 use super::queries::VersionSpec;
+use super::state::State;
+use super::subject::QualifiedSubject;
 use super::{Mode, Registry, RequestReference, SchemaRequest};
 use crate::log::{LocalLog, Log, LogError};
 use crate::records::{ClearSubjectValue, ModeValue, Record, SchemaValue};
@@ -208,4 +211,102 @@ fn a_schema_record_reusing_a_taken_id_for_another_text_is_ignored() {
         .map(|(s, v)| (s.to_string(), *v))
         .collect();
     assert_eq!(holders, [("a".to_owned(), 1), ("c".to_owned(), 1)]);
+}
+
+/// Schema records over two contexts: a content bound to a second id (as
+/// IMPORT may), an id held again with other metadata (it keeps the content
+/// it was first held with), a soft and a hard delete.
+fn grown_state() -> State {
+    let schema = |subject: &str, version: i32, id: i32, text: &str| {
+        let value = SchemaValue::new(subject, version, id, text);
+        Record::Schema(subject.into(), version, Some(value))
+    };
+    let mut with_metadata = SchemaValue::new("d", 1, 2, "\"long\"");
+    with_metadata.metadata = Some(serde_json::json!({"properties": {"owner": "x"}}));
+    let mut soft_deleted = SchemaValue::new("a", 3, 5, "\"bytes\"");
+    soft_deleted.deleted = true;
+    let records = [
+        schema("a", 1, 1, "\"int\""),
+        schema("a", 2, 2, "\"long\""),
+        schema("b", 1, 3, "\"int\""),
+        schema("b", 2, 4, "\"string\""),
+        schema(":.ctx:c", 1, 2, "\"long\""),
+        schema(":.ctx:c", 2, 7, "\"int\""),
+        Record::Schema("d".into(), 1, Some(with_metadata)),
+        Record::Schema("a".into(), 3, Some(soft_deleted)),
+        Record::Schema("b".into(), 2, None),
+    ];
+    let mut state = State::default();
+    for record in records {
+        state.apply(record);
+    }
+    state
+}
+
+/// A context, an id in it, the id's text and its holders.
+type HeldId = (String, i32, String, Vec<(String, i32)>);
+
+/// What each id and its holders are in `state`, by context.
+fn ids_and_holders(state: &State) -> Vec<HeldId> {
+    let mut found = Vec::new();
+    for (name, context) in &state.contexts {
+        for (id, entry) in &context.ids {
+            let holders = entry.holders.iter().map(|(s, v)| (s.to_string(), *v));
+            found.push((
+                name.clone(),
+                *id,
+                entry.content.schema.clone(),
+                holders.collect(),
+            ));
+        }
+    }
+    found
+}
+
+#[test]
+fn planning_writes_finds_each_content_by_its_lowest_id() {
+    let state = grown_state().with_full_nodes().planning_writes();
+    for (name, context) in &state.contexts {
+        let mut lowest = HashMap::new();
+        for (id, entry) in &context.ids {
+            lowest.entry(entry.content.fingerprint()).or_insert(*id);
+        }
+        let indexed: HashMap<_, _> = context
+            .by_fingerprint
+            .iter()
+            .map(|(f, id)| (*f, *id))
+            .collect();
+        assert_eq!(indexed, lowest, "context {name}");
+    }
+    let default = state.context(".").unwrap();
+    assert_eq!(
+        default.ids.keys().copied().collect::<Vec<_>>(),
+        [1, 2, 3, 5]
+    );
+    assert_eq!(default.by_fingerprint.len(), 3);
+    for (name, subject) in state.subjects() {
+        let context = state.context(QualifiedSubject::context_of(name)).unwrap();
+        for version in subject.versions.values() {
+            let held = &context.ids[&version.id].content;
+            assert_eq!(version.fingerprint, held.fingerprint(), "{name}");
+        }
+    }
+    let held_again = &state.subject("d").unwrap().versions[&1];
+    assert!(held_again.content.metadata.is_none());
+}
+
+#[test]
+fn a_copy_of_the_state_holds_the_same_ids_and_holders() {
+    let grown = grown_state();
+    let expected = ids_and_holders(&grown);
+    assert_eq!(ids_and_holders(&grown.clone()), expected);
+    let refilled = grown.with_full_nodes();
+    assert_eq!(ids_and_holders(&refilled), expected);
+    let shared = &refilled.context(".").unwrap().ids[&2].holders;
+    assert_eq!(shared.len(), 2);
+    let single = &refilled.context(".").unwrap().ids[&1].holders;
+    assert!(
+        !single.spilled(),
+        "one holder needs no allocation of its own"
+    );
 }
