@@ -38,3 +38,4 @@ mod server;
 mod subjects;
 mod tls;
 mod ui;
+mod usage;
