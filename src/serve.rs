@@ -182,9 +182,7 @@ pub fn run(args: ServeArgs) -> Result<(), Box<dyn std::error::Error>> {
         .validating_avro_defaults(args.avro_validate_defaults)
         .observing_commits(move |writes| counting.committed(writes));
     metrics.loaded_in(loading.elapsed());
-    let usage = Usage::load(&store, args.usage.settings())
-        .map_err(|e| format!("cannot load the usage figures: {e}"))?;
-    let usage = Arc::new(usage);
+    let usage = Usage::open(Arc::clone(&store), args.usage.settings());
     usage.flush_every(Arc::clone(&store), args.usage.usage_flush_interval);
     metrics.watch_usage(Arc::clone(&usage));
     let registry = Arc::new(registry);
@@ -256,6 +254,7 @@ pub fn run(args: ServeArgs) -> Result<(), Box<dyn std::error::Error>> {
                 }
             }
         }
+        usage.loaded().await;
         if let Err(error) = usage.flush(&store) {
             tracing::warn!(?error, "could not write the usage figures at shutdown");
         }

@@ -92,16 +92,17 @@ async fn list_subjects(
 
 /// With `--usage-delete-guard`, a delete of what was used within the
 /// window needs `force=true` (off by default, as in Confluent).
-fn refuse_recently_used(
+async fn refuse_recently_used(
     usage: &Usage,
     registry: &Registry,
     subject: &str,
     version: Option<VersionSpec>,
     params: &Params,
 ) -> ApiResult<()> {
-    if params.flag("force") {
+    if params.flag("force") || usage.settings().delete_guard.is_none() {
         return Ok(());
     }
+    usage.loaded().await;
     let permanent = params.flag("permanent");
     match usage.recent_use(registry, subject, version, permanent) {
         Some(recent) => Err(refuse_delete(recent)),
@@ -172,7 +173,7 @@ async fn delete_subject(
     PathParams(subject): PathParams<String>,
     params: Params,
 ) -> ApiResult<Response> {
-    refuse_recently_used(&usage, &registry, &subject, None, &params)?;
+    refuse_recently_used(&usage, &registry, &subject, None, &params).await?;
     let deleted = registry
         .delete_subject(&subject, params.flag("permanent"))
         .await?;
@@ -280,7 +281,7 @@ async fn delete_version(
     params: Params,
 ) -> ApiResult<Response> {
     let version = path::version(&version)?;
-    refuse_recently_used(&usage, &registry, &subject, Some(version), &params)?;
+    refuse_recently_used(&usage, &registry, &subject, Some(version), &params).await?;
     let deleted = registry
         .delete_version(&subject, version, params.flag("permanent"))
         .await?;

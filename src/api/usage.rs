@@ -194,6 +194,7 @@ async fn by_id(
     params: Params,
 ) -> ApiResult<Response> {
     let id = path::schema_id(&id)?;
+    usage.loaded().await;
     let subject = params.get("subject");
     super::schemas::read_id(&registry, &access, id, subject)?;
     let found = registry.schema_by_id(id, subject)?;
@@ -230,6 +231,7 @@ async fn by_subject(
     PathParams(subject): PathParams<String>,
     params: Params,
 ) -> ApiResult<Response> {
+    usage.loaded().await;
     let filter = match params.flag("deleted") {
         true => SubjectFilter::All,
         false => SubjectFilter::Live,
@@ -252,6 +254,7 @@ async fn unused(
     access: Access,
     params: Params,
 ) -> ApiResult<Response> {
+    usage.loaded().await;
     let raw = params.get("unusedFor").unwrap_or(DEFAULT_UNUSED_FOR);
     let unused_for = humantime::parse_duration(raw).map_err(|_| {
         ApiError::http(

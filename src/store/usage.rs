@@ -6,9 +6,6 @@ use rocksdb::{IteratorMode, WriteBatch, WriteOptions};
 
 use super::{Store, StoreError, USAGE};
 
-/// A stored key and its value.
-pub type UsageEntry = (Box<[u8]>, Box<[u8]>);
-
 impl Store {
     /// Writes `entries` as one batch, without waiting for the disk.
     pub fn write_usage(
@@ -26,11 +23,12 @@ impl Store {
         Ok(())
     }
 
-    /// Every usage entry written.
-    pub fn usage_entries(&self) -> Result<Vec<UsageEntry>, StoreError> {
-        self.db
-            .iterator_cf(self.cf(USAGE), IteratorMode::Start)
-            .map(|item| item.map_err(StoreError::from))
-            .collect()
+    /// Hands every usage entry written to `each`.
+    pub fn each_usage_entry(&self, mut each: impl FnMut(&[u8], &[u8])) -> Result<(), StoreError> {
+        for item in self.db.iterator_cf(self.cf(USAGE), IteratorMode::Start) {
+            let (key, value) = item?;
+            each(&key, &value);
+        }
+        Ok(())
     }
 }

@@ -48,6 +48,18 @@ impl Tally {
         tally.last = tally.last.max(now);
         tally.count += 1;
     }
+
+    /// Both tallies as one.
+    fn merged(a: Option<Tally>, b: Option<Tally>) -> Option<Tally> {
+        match (a, b) {
+            (Some(a), Some(b)) => Some(Tally {
+                first: a.first.min(b.first),
+                last: a.last.max(b.last),
+                count: a.count + b.count,
+            }),
+            (a, b) => a.or(b),
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -104,6 +116,24 @@ impl Figures {
             .map(|t| t.last)
             .max()
     }
+
+    /// Adds what `other` saw (the stored figures, loaded while uses were
+    /// already being recorded).
+    pub fn merge(&mut self, other: Figures) {
+        self.fetched = Tally::merged(self.fetched, other.fetched);
+        self.looked_up = Tally::merged(self.looked_up, other.looked_up);
+        self.registered = Tally::merged(self.registered, other.registered);
+        for client in other.clients {
+            let known = self
+                .clients
+                .iter_mut()
+                .find(|c| c.client == client.client && c.principal == client.principal);
+            match known {
+                Some(known) => known.last_seen = known.last_seen.max(client.last_seen),
+                None => self.keep_client(client),
+            }
+        }
+    }
 }
 
 /// `name` cut to [`CLIENT_NAME_BYTES`] on a character boundary.
@@ -159,6 +189,21 @@ mod tests {
             .clients
             .iter()
             .any(|c| c.client.as_deref() == Some("c10")));
+    }
+
+    #[test]
+    fn merging_adds_counts_widens_the_span_and_joins_the_clients() {
+        let mut a = Figures::default();
+        a.seen(Event::Fetched, &caller("x"), 10);
+        let mut b = Figures::default();
+        b.seen(Event::Fetched, &caller("x"), 5);
+        b.seen(Event::Registered, &caller("y"), 30);
+        a.merge(b);
+        let fetched = a.fetched.expect("fetched");
+        assert_eq!((fetched.first, fetched.last, fetched.count), (5, 10, 2));
+        assert_eq!(a.registered.map(|t| t.count), Some(1));
+        assert_eq!(a.clients.len(), 2);
+        assert_eq!(a.last_seen(), Some(30));
     }
 
     #[test]

@@ -2,19 +2,21 @@
 //! registration is tallied per schema id and per subject-version, in
 //! memory on the request path, and written to the store's `usage` column
 //! family in the background ([`Usage::flush`]), never as records. A crash
-//! loses at most what was seen since the last flush. In a cluster each node
-//! keeps what it saw itself.
+//! loses at most what was seen since the last flush. The stored figures are
+//! loaded beside serving ([`Usage::open`]). In a cluster each node keeps
+//! what it saw itself.
 
 mod figures;
 pub mod report;
 
-use std::collections::HashMap;
+use std::collections::{hash_map, HashMap};
 use std::hash::{BuildHasher, RandomState};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
+use tokio::sync::watch;
 
 use crate::store::{Store, StoreError};
 pub use figures::{Caller, Client, Event, Figures, Tally};
@@ -61,6 +63,10 @@ pub struct Usage {
     /// shutdown waits for a background flush under way.
     flushing: Mutex<()>,
     flushes: AtomicU64,
+    /// Whether the stored figures are in memory. Until they are, nothing
+    /// is flushed (that would overwrite stored figures with partial ones)
+    /// and the answers that read figures wait ([`Usage::loaded`]).
+    loaded: watch::Sender<bool>,
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -75,37 +81,70 @@ pub fn now_millis() -> u64 {
 }
 
 impl Usage {
+    /// Usage with nothing stored.
     pub fn new(settings: UsageSettings) -> Self {
+        Self::loading(settings, true)
+    }
+
+    fn loading(settings: UsageSettings, loaded: bool) -> Self {
         Self {
             settings,
             shards: (0..SHARDS).map(|_| Mutex::default()).collect(),
             hasher: RandomState::new(),
             flushing: Mutex::new(()),
             flushes: AtomicU64::new(0),
+            loaded: watch::Sender::new(loaded),
         }
     }
 
-    /// The figures `store` holds; an entry that does not decode is
-    /// skipped with a warning (figures, not schemas, are at stake).
-    pub fn load(store: &Store, settings: UsageSettings) -> Result<Self, StoreError> {
-        let usage = Self::new(settings);
-        for (key, value) in store.usage_entries()? {
-            let decoded = serde_json::from_slice::<UsageKey>(&key)
-                .and_then(|key| Ok((key, serde_json::from_slice::<Figures>(&value)?)));
-            match decoded {
-                Ok((key, figures)) => {
-                    lock(usage.shard(&key)).insert(
-                        key,
-                        Entry {
-                            figures,
-                            dirty: false,
-                        },
-                    );
+    /// Usage over what `store` holds, which a thread of its own loads:
+    /// a million entries take seconds, which startup does not wait for.
+    /// Uses recorded meanwhile are merged with the stored figures.
+    pub fn open(store: Arc<Store>, settings: UsageSettings) -> Arc<Self> {
+        let usage = Arc::new(Self::loading(settings, false));
+        let loading = Arc::clone(&usage);
+        std::thread::Builder::new()
+            .name("usage-load".into())
+            .spawn(move || {
+                if let Err(error) = loading.load(&store) {
+                    tracing::warn!(%error, "could not load the usage figures");
                 }
-                Err(error) => tracing::warn!(%error, "skipped a usage entry that does not decode"),
+                loading.loaded.send_replace(true);
+            })
+            .expect("a thread starts");
+        usage
+    }
+
+    /// Waits until the stored figures are in memory.
+    pub async fn loaded(&self) {
+        let _ = self.loaded.subscribe().wait_for(|loaded| *loaded).await;
+    }
+
+    /// Adds the figures `store` holds; an entry that does not decode is
+    /// skipped with a warning (figures, not schemas, are at stake).
+    fn load(&self, store: &Store) -> Result<(), StoreError> {
+        store.each_usage_entry(|key, value| {
+            let decoded = serde_json::from_slice::<UsageKey>(key)
+                .and_then(|key| Ok((key, serde_json::from_slice::<Figures>(value)?)));
+            let (key, figures) = match decoded {
+                Ok(decoded) => decoded,
+                Err(error) => {
+                    tracing::warn!(%error, "skipped a usage entry that does not decode");
+                    return;
+                }
+            };
+            match lock(self.shard(&key)).entry(key) {
+                hash_map::Entry::Occupied(mut recorded) => {
+                    recorded.get_mut().figures.merge(figures)
+                }
+                hash_map::Entry::Vacant(absent) => {
+                    absent.insert(Entry {
+                        figures,
+                        dirty: false,
+                    });
+                }
             }
-        }
-        Ok(usage)
+        })
     }
 
     pub fn settings(&self) -> &UsageSettings {
@@ -146,9 +185,13 @@ impl Usage {
     }
 
     /// Writes every entry changed since the last flush (unsynced: see
-    /// [`Store::write_usage`]) and answers how many. Entries a failed write
+    /// [`Store::write_usage`]) and answers how many; none while the stored
+    /// figures are still loading. Entries a failed write
     /// did not save stay changed, for the next flush.
     pub fn flush(&self, store: &Store) -> Result<usize, StoreError> {
+        if !*self.loaded.borrow() {
+            return Ok(0);
+        }
         let _flushing = lock(&self.flushing);
         let mut changed = Vec::new();
         for shard in self.shards.iter() {
@@ -232,15 +275,18 @@ mod tests {
         assert_eq!(usage.flush(&store).expect("flush"), 1);
         assert_eq!(usage.flush(&store).expect("flush"), 0, "nothing changed");
 
-        let loaded = Usage::load(&store, settings()).expect("load");
-        assert_eq!(loaded.figures(&id(1)), usage.figures(&id(1)));
+        let loaded = Usage::loading(settings(), false);
+        loaded.record(id(1), Event::Fetched, &caller);
+        assert_eq!(loaded.flush(&store).expect("flush"), 0, "not while loading");
+        loaded.load(&store).expect("load");
+        let fetched = loaded.figures(&id(1)).and_then(|f| f.fetched);
         assert_eq!(
-            loaded
-                .figures(&id(1))
-                .and_then(|f| f.fetched)
-                .map(|t| t.count),
-            Some(2)
+            fetched.map(|t| t.count),
+            Some(3),
+            "the two stored and the one recorded while loading"
         );
+        let clients = loaded.figures(&id(1)).map(|f| f.clients.len());
+        assert_eq!(clients, Some(1), "one caller, known to both");
     }
 
     #[test]
