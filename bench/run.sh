@@ -236,6 +236,28 @@ compare "3. register new schemas, own subjects, durable" "$connections" rps 5000
 compare "3b. register new schemas, one subject (NONE)" "$connections" rps 5000 register_new "${nonce}b" bench-one-subject
 rss_end=$(rss_kib "$treaty_pid")
 
+# Usage recording (issue 18): get-by-id on a restart with recording off,
+# then on one with it on (`--usage-recording`, off by default); the table's baseline column holds
+# the "off" run, so the ratio is on / off.
+# The startup figures of these restarts are logged, not put in the table
+# (their store holds the usage of every row before).
+usage_by_id() {
+    local kept=("$startup_ms" "$startup_cpu_ms" "$writes_ms")
+    stop_treaty
+    if [ "$1" = on ]; then export TREATY_USAGE_RECORDING=true; fi
+    start_treaty "$data"
+    unset TREATY_USAGE_RECORDING
+    log "usage recording $1: restarted, ready in ${startup_ms} ms (${startup_cpu_ms} ms CPU)"
+    startup_ms=${kept[0]} startup_cpu_ms=${kept[1]} writes_ms=${kept[2]}
+    drive "$treaty_port" 3 "$connections" by_id "$ids" >/dev/null
+    log "usage recording $1: get-by-id"
+    usage_line=$(drive "$treaty_port" "$duration" "$connections" by_id "$ids")
+}
+usage_by_id off
+usage_off=$usage_line
+usage_by_id on
+rows+=("1c. GET /schemas/ids/{id}, usage recording on (baseline column: off)|$connections|ratio|0.95|$usage_line|$usage_off")
+
 # The table.
 # Microseconds of a server's CPU time per request over the runs given.
 cpu_per_request() {

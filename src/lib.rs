@@ -5,6 +5,7 @@
 //! `store` persists them, `kafka` reads and writes them on a topic,
 //! `registry` is the domain (register, look up, delete, configs and modes),
 //! `api` is the HTTP layer, `metrics` what it and the registry count,
+//! `usage` who used which schema when,
 //! `serve` wires them.
 //! Schema parsing and compatibility live in the `treaty-compat` crate.
 
@@ -22,3 +23,4 @@ pub mod registry;
 pub mod serve;
 pub mod store;
 pub mod tls;
+pub mod usage;

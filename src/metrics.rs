@@ -4,7 +4,7 @@
 //! commit sizes, how long loading took, and, read when scraped, the
 //! registry's size per context, RocksDB's size and write stalls, and in
 //! cluster mode how far this node has read the schemas topic and whether
-//! it writes it.
+//! it writes it, and how many versions nobody used lately.
 
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
@@ -17,6 +17,7 @@ use prometheus::{
 use crate::cluster::Node;
 use crate::registry::Registry;
 use crate::store::Store;
+use crate::usage::Usage;
 
 /// The values a request's `method` label may take: any method not listed
 /// is `other`, so a client cannot grow the label set.
@@ -41,6 +42,13 @@ pub struct Metrics {
     census: Census,
     store: OnceLock<(Arc<Store>, StoreGauges)>,
     cluster: OnceLock<(Arc<Node>, ClusterGauges)>,
+    usage: OnceLock<(Arc<Usage>, UsageGauges)>,
+}
+
+/// Usage ([`Usage`]), read at each scrape.
+struct UsageGauges {
+    unused_versions: IntGauge,
+    flushes: IntCounter,
 }
 
 /// One route's request collectors. Prometheus finds a labelled series by
@@ -204,6 +212,7 @@ impl Metrics {
             census,
             store: OnceLock::new(),
             cluster: OnceLock::new(),
+            usage: OnceLock::new(),
         }
     }
 
@@ -256,6 +265,25 @@ impl Metrics {
         self.register(&gauges.lag);
         self.register(&gauges.writer);
         let _ = self.cluster.set((node, gauges));
+    }
+
+    /// Reports `usage`'s unused versions and flushes from now on.
+    pub fn watch_usage(&self, usage: Arc<Usage>) {
+        let unused_after = humantime::format_duration(usage.settings().unused_after);
+        let gauges = UsageGauges {
+            unused_versions: int_gauge(
+                "treaty_usage_unused_versions",
+                &format!("Live versions neither they nor their id were used for {unused_after} (--usage-unused-after), or ever since usage was recorded."),
+            ),
+            flushes: IntCounter::new(
+                "treaty_usage_flushes_total",
+                "Times the usage figures were written to the data dir.",
+            )
+            .expect("valid metric"),
+        };
+        self.register(&gauges.unused_versions);
+        self.register(&gauges.flushes);
+        let _ = self.usage.set((usage, gauges));
     }
 
     fn register(&self, collector: &(impl prometheus::core::Collector + Clone + 'static)) {
@@ -353,6 +381,13 @@ impl Metrics {
                 .set(node.applied_offset().unwrap_or(-1));
             gauges.lag.set(node.lag());
             gauges.writer.set(i64::from(node.is_writer()));
+        }
+        if let Some((usage, gauges)) = self.usage.get() {
+            let unused = usage.count_unused(registry, usage.settings().unused_after);
+            gauges.unused_versions.set(unused as i64);
+            gauges
+                .flushes
+                .inc_by(usage.flushes().saturating_sub(gauges.flushes.get()));
         }
         let families = self.registry.gather();
         drop(counting);

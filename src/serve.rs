@@ -14,6 +14,7 @@ use crate::kafka::KafkaConfig;
 use crate::log::{KafkaLog, LocalLog, Log};
 use crate::registry::Registry;
 use crate::store::Store;
+use crate::usage::{Usage, UsageSettings};
 
 #[derive(Args, Debug)]
 pub struct ServeArgs {
@@ -49,6 +50,8 @@ pub struct ServeArgs {
     #[arg(long, env = "TREATY_NO_REQUEST_METRICS")]
     no_request_metrics: bool,
     #[command(flatten)]
+    usage: UsageArgs,
+    #[command(flatten)]
     tls: crate::tls::TlsArgs,
     /// How log lines are written on standard error: `text`, or `json`
     /// (one object a line). `TREATY_LOG` filters them (default `info`).
@@ -61,6 +64,40 @@ pub struct ServeArgs {
     pub config: Option<PathBuf>,
     #[command(flatten)]
     cluster: ClusterArgs,
+}
+
+/// Who used which schema (`/v1/usage`, README "Retire schemas safely").
+#[derive(Args, Debug)]
+struct UsageArgs {
+    /// Record who fetches, looks up and registers which schema
+    /// (`/v1/usage`). Off by default: it keeps figures in memory for every
+    /// schema used and writes them in the background (BENCHMARKS.md, row
+    /// 1c); what was recorded before still answers when off.
+    #[arg(long, env = "TREATY_USAGE_RECORDING")]
+    usage_recording: bool,
+    /// How often usage figures are written to the data dir; a crash loses
+    /// at most this much of them (never a schema).
+    #[arg(long, env = "TREATY_USAGE_FLUSH_INTERVAL", default_value = "5s", value_parser = humantime::parse_duration)]
+    usage_flush_interval: std::time::Duration,
+    /// Refuse deletes of versions used (or whose id was used) within this
+    /// long, as `7d`, unless the request says `force=true`. Off by default,
+    /// as in Confluent.
+    #[arg(long, env = "TREATY_USAGE_DELETE_GUARD", value_parser = humantime::parse_duration)]
+    usage_delete_guard: Option<std::time::Duration>,
+    /// What the `treaty_usage_unused_versions` gauge counts: live versions
+    /// unused for this long.
+    #[arg(long, env = "TREATY_USAGE_UNUSED_AFTER", default_value = "30d", value_parser = humantime::parse_duration)]
+    usage_unused_after: std::time::Duration,
+}
+
+impl UsageArgs {
+    fn settings(&self) -> UsageSettings {
+        UsageSettings {
+            recording: self.usage_recording,
+            delete_guard: self.usage_delete_guard,
+            unused_after: self.usage_unused_after,
+        }
+    }
 }
 
 /// Cluster mode: without `--kafka-bootstrap` treaty runs on its own.
@@ -152,6 +189,9 @@ pub fn run(args: ServeArgs) -> Result<(), Box<dyn std::error::Error>> {
         .validating_avro_defaults(args.avro_validate_defaults)
         .observing_commits(move |writes| counting.committed(writes));
     metrics.loaded_in(loading.elapsed());
+    let usage = Usage::open(Arc::clone(&store), args.usage.settings());
+    usage.flush_every(Arc::clone(&store), args.usage.usage_flush_interval);
+    metrics.watch_usage(Arc::clone(&usage));
     let registry = Arc::new(registry);
     let staging = Arc::clone(&registry);
     std::thread::spawn(move || {
@@ -163,6 +203,7 @@ pub fn run(args: ServeArgs) -> Result<(), Box<dyn std::error::Error>> {
         args.max_body_bytes,
         auth,
         Arc::clone(&metrics),
+        Arc::clone(&usage),
         !args.no_ui,
     );
     let runtime = tokio::runtime::Runtime::new()?;
@@ -219,6 +260,10 @@ pub fn run(args: ServeArgs) -> Result<(), Box<dyn std::error::Error>> {
                     serving.await?
                 }
             }
+        }
+        usage.loaded().await;
+        if let Err(error) = usage.flush(&store) {
+            tracing::warn!(?error, "could not write the usage figures at shutdown");
         }
         if let Err(error) = store.flush() {
             tracing::warn!(?error, "could not flush the store at shutdown");

@@ -25,6 +25,7 @@ mod subjects;
 mod typed;
 mod ui;
 mod ui_api;
+mod usage;
 mod views;
 
 use std::convert::Infallible;
@@ -50,6 +51,7 @@ use crate::auth::{Access, Auth};
 use crate::logging;
 use crate::metrics::{Metrics, RouteMetrics};
 use crate::registry::Registry;
+use crate::usage::Usage;
 use answers::RenderedAnswers;
 use routes::{Routes, Rules};
 
@@ -64,6 +66,7 @@ struct Stages {
     registry: Arc<Registry>,
     answers: Arc<RenderedAnswers>,
     auth: Option<Arc<Auth>>,
+    usage: Arc<Usage>,
 }
 
 /// What a request is counted and logged as, besides its method and status.
@@ -86,6 +89,7 @@ fn routes(with_ui: bool) -> Routes {
         .merge(mode::routes())
         .merge(compatibility::routes())
         .merge(contexts::routes())
+        .merge(usage::routes())
         .merge(operations::routes());
     match with_ui {
         true => routes.merge(ui::routes()).merge(ui_api::routes()),
@@ -95,13 +99,15 @@ fn routes(with_ui: bool) -> Routes {
 
 /// The API over `registry`; with `auth`, every request is authenticated
 /// and authorized after the rewrite (so it sees the final path) and before
-/// content negotiation. Every request is counted in `metrics`. With
-/// `with_ui`, the web UI is served at `/ui/`.
+/// content negotiation. Every request is counted in `metrics`, and every
+/// use of a schema in `usage`. With `with_ui`, the web UI is served at
+/// `/ui/`.
 pub fn app(
     registry: Arc<Registry>,
     max_body_bytes: usize,
     auth: Option<Arc<Auth>>,
     metrics: Arc<Metrics>,
+    usage: Arc<Usage>,
     with_ui: bool,
 ) -> Api {
     let answers = Arc::new(RenderedAnswers::default());
@@ -112,13 +118,15 @@ pub fn app(
         .with_state(Arc::clone(&registry))
         .layer(DefaultBodyLimit::max(max_body_bytes))
         .layer(Extension(Arc::clone(&answers)))
-        .layer(Extension(Arc::clone(&metrics)));
+        .layer(Extension(Arc::clone(&metrics)))
+        .layer(Extension(Arc::clone(&usage)));
     Api(Arc::new(Stages {
         router,
         rules,
         registry,
         answers,
         auth,
+        usage,
     }))
 }
 
@@ -160,7 +168,12 @@ impl Api {
             }
         };
         let stages = &self.0;
-        let answered = schemas::answer_before_routing(&stages.registry, &stages.answers, &request);
+        let answered = schemas::answer_before_routing(
+            &stages.registry,
+            &stages.answers,
+            &stages.usage,
+            &request,
+        );
         let response = match answered {
             Some(response) => response,
             None => match self.0.router.clone().oneshot(request).await {

@@ -16,10 +16,12 @@ use super::negotiate::{json_bytes, json_response, raw_response};
 use super::params::{parse_java_int, Params};
 use super::path::{self, PathParams};
 use super::routes::Routes;
+use super::usage::Seen;
 use super::views;
 use crate::auth::policy::Rule::Authenticated;
 use crate::auth::Access;
 use crate::registry::{Registry, SchemaContent};
+use crate::usage::{Event, Usage, UsageKey};
 
 /// Confluent's default and maximum page for `/schemas`.
 const SCHEMA_SEARCH_LIMIT: usize = 1000;
@@ -80,7 +82,12 @@ fn has_rule_of_type(content: &SchemaContent, name: &str) -> bool {
 /// A schema id is shown to a caller who may read a subject holding it (a
 /// soft-deleted version counts: the id still answers); an id nobody holds
 /// is left to the handler's 404.
-fn read_id(registry: &Registry, access: &Access, id: i32, subject: Option<&str>) -> ApiResult<()> {
+pub(super) fn read_id(
+    registry: &Registry,
+    access: &Access,
+    id: i32,
+    subject: Option<&str>,
+) -> ApiResult<()> {
     if access.sees_everything() {
         return Ok(());
     }
@@ -96,6 +103,7 @@ async fn by_id(
     State(registry): State<Arc<Registry>>,
     Extension(answers): Extension<Arc<RenderedAnswers>>,
     access: Access,
+    seen: Seen,
     PathParams(id): PathParams<String>,
     params: Params,
 ) -> ApiResult<Response> {
@@ -104,29 +112,28 @@ async fn by_id(
     let format = params.get("format").filter(|f| !f.is_empty());
     let fetch_max_id = params.flag("fetchMaxId");
     if format.is_none() && !fetch_max_id {
-        return Ok(raw_response(plain_by_id(
-            &registry,
-            &answers,
-            id,
-            params.get("subject"),
-        )?));
+        let (context, bytes) = plain_by_id(&registry, &answers, id, params.get("subject"))?;
+        seen.id(&context, id);
+        return Ok(raw_response(bytes));
     }
-    let (content, max_id) = registry.schema_by_id(id, params.get("subject"))?;
-    let text = registry.formatted(&content, format);
+    let found = registry.schema_by_id(id, params.get("subject"))?;
+    seen.id(&found.context, id);
+    let text = registry.formatted(&found.content, format);
     Ok(json_response(&views::schema_string(
-        &content,
+        &found.content,
         text,
-        fetch_max_id.then_some(max_id),
+        fetch_max_id.then_some(found.max_id),
     )))
 }
 
-/// The plain answer of `GET /schemas/ids/{id}`, rendered once per id.
+/// The plain answer of `GET /schemas/ids/{id}`, rendered once per id,
+/// and the context the id was found in.
 fn plain_by_id(
     registry: &Registry,
     answers: &RenderedAnswers,
     id: i32,
     subject: Option<&str>,
-) -> ApiResult<Bytes> {
+) -> ApiResult<(String, Bytes)> {
     let render = |content: &SchemaContent| {
         json_bytes(&views::schema_string(
             content,
@@ -134,8 +141,8 @@ fn plain_by_id(
             None,
         ))
     };
-    let (content, _) = registry.schema_by_id(id, subject)?;
-    Ok(answers.schema(&content, render))
+    let found = registry.schema_by_id(id, subject)?;
+    Ok((found.context, answers.schema(&found.content, render)))
 }
 
 /// What consumers ask most, `GET /schemas/ids/{id}` without a query,
@@ -144,6 +151,7 @@ fn plain_by_id(
 pub fn answer_before_routing(
     registry: &Registry,
     answers: &RenderedAnswers,
+    usage: &Usage,
     request: &Request,
 ) -> Option<Response> {
     if request.method() != Method::GET || request.uri().query().is_some() {
@@ -153,9 +161,10 @@ pub fn answer_before_routing(
     let id = parse_java_int(id)?;
     let access = super::access::of(request.extensions());
     read_id(registry, &access, id, None).ok()?;
-    plain_by_id(registry, answers, id, None)
-        .ok()
-        .map(raw_response)
+    let (context, bytes) = plain_by_id(registry, answers, id, None).ok()?;
+    let key = UsageKey::Id { context, id };
+    super::usage::record(usage, request.headers(), &access, key, Event::Fetched);
+    Some(raw_response(bytes))
 }
 
 /// The schema text itself. An unknown id is 40403, as for
@@ -163,15 +172,17 @@ pub fn answer_before_routing(
 async fn raw_by_id(
     State(registry): State<Arc<Registry>>,
     access: Access,
+    seen: Seen,
     PathParams(id): PathParams<String>,
     params: Params,
 ) -> ApiResult<Response> {
     let id = path::schema_id(&id)?;
     read_id(&registry, &access, id, params.get("subject"))?;
-    let (content, _) = registry.schema_by_id(id, params.get("subject"))?;
+    let found = registry.schema_by_id(id, params.get("subject"))?;
+    seen.id(&found.context, id);
     Ok(raw_response(
         registry
-            .formatted(&content, params.get("format"))
+            .formatted(&found.content, params.get("format"))
             .into_owned(),
     ))
 }

@@ -14,12 +14,17 @@ use super::negotiate::{json_bytes, json_response, raw_response};
 use super::params::Params;
 use super::path::{self, PathParams};
 use super::routes::Routes;
+use super::usage::{refuse_delete, Seen};
 use super::views;
 use crate::auth::policy::Operation::{Delete, Read, Write};
 use crate::auth::policy::Rule::{Authenticated, Subject};
 use crate::auth::Access;
 use crate::metrics::Metrics;
-use crate::registry::{Registry, RegistryError, SubjectFilter, VersionView, ALL_CONTEXTS};
+use crate::registry::{
+    QualifiedSubject, Registry, RegistryError, SubjectFilter, VersionSpec, VersionView,
+    ALL_CONTEXTS,
+};
+use crate::usage::{Event, Usage};
 
 /// The listing needs a principal and shows the subjects it may read; the
 /// rest need a role on `{subject}`, and where the registry serves another
@@ -85,6 +90,26 @@ async fn list_subjects(
     Ok(json_response(&page.apply(subjects, None)))
 }
 
+/// With `--usage-delete-guard`, a delete of what was used within the
+/// window needs `force=true` (off by default, as in Confluent).
+async fn refuse_recently_used(
+    usage: &Usage,
+    registry: &Registry,
+    subject: &str,
+    version: Option<VersionSpec>,
+    params: &Params,
+) -> ApiResult<()> {
+    if params.flag("force") || usage.settings().delete_guard.is_none() {
+        return Ok(());
+    }
+    usage.loaded().await;
+    let permanent = params.flag("permanent");
+    match usage.recent_use(registry, subject, version, permanent) {
+        Some(recent) => Err(refuse_delete(recent)),
+        None => Ok(()),
+    }
+}
+
 /// Reads of an unqualified subject fall back to the same name in other
 /// contexts, so the permission checked on the path is checked again on
 /// the subject actually served.
@@ -96,6 +121,7 @@ fn served(access: &Access, found: VersionView) -> ApiResult<VersionView> {
 async fn lookup(
     State(registry): State<Arc<Registry>>,
     access: Access,
+    seen: Seen,
     PathParams(subject): PathParams<String>,
     params: Params,
     body: JsonBody,
@@ -113,6 +139,7 @@ async fn lookup(
     )?;
     // Found in another context, the references were read from there.
     read_references(&access, &found.subject, &request)?;
+    seen.version(&found, Event::LookedUp);
     let text = registry.formatted(&found.content, params.get("format"));
     Ok(json_response(&views::schema(&found, text)))
 }
@@ -122,6 +149,7 @@ async fn lookup(
 async fn latest_with_metadata(
     State(registry): State<Arc<Registry>>,
     access: Access,
+    seen: Seen,
     PathParams(subject): PathParams<String>,
     params: Params,
 ) -> ApiResult<Response> {
@@ -134,15 +162,18 @@ async fn latest_with_metadata(
         &access,
         registry.latest_with_metadata(&subject, &properties, params.flag("deleted"))?,
     )?;
+    seen.version(&found, Event::Fetched);
     let text = registry.formatted(&found.content, params.get("format"));
     Ok(json_response(&views::schema(&found, text)))
 }
 
 async fn delete_subject(
     State(registry): State<Arc<Registry>>,
+    Extension(usage): Extension<Arc<Usage>>,
     PathParams(subject): PathParams<String>,
     params: Params,
 ) -> ApiResult<Response> {
+    refuse_recently_used(&usage, &registry, &subject, None, &params).await?;
     let deleted = registry
         .delete_subject(&subject, params.flag("permanent"))
         .await?;
@@ -163,6 +194,7 @@ async fn register(
     State(registry): State<Arc<Registry>>,
     Extension(metrics): Extension<Arc<Metrics>>,
     access: Access,
+    seen: Seen,
     PathParams(subject): PathParams<String>,
     params: Params,
     body: JsonBody,
@@ -174,7 +206,11 @@ async fn register(
         .register(&subject, request, params.flag("normalize"))
         .await;
     match &outcome {
-        Ok(_) => metrics.registered(format),
+        Ok(registered) => {
+            metrics.registered(format);
+            let subject = QualifiedSubject::parse(&subject).to_string();
+            seen.version_number(&subject, registered.version, Event::Registered);
+        }
         Err(RegistryError::Incompatible { .. }) => metrics.rejected_as_incompatible(format),
         Err(_) => {}
     }
@@ -184,6 +220,7 @@ async fn register(
 async fn get_version(
     State(registry): State<Arc<Registry>>,
     access: Access,
+    seen: Seen,
     PathParams((subject, version)): PathParams<(String, String)>,
     params: Params,
 ) -> ApiResult<Response> {
@@ -192,6 +229,7 @@ async fn get_version(
         &access,
         registry.version(&subject, version, params.flag("deleted"))?,
     )?;
+    seen.version(&found, Event::Fetched);
     let text = registry.formatted(&found.content, params.get("format"));
     Ok(json_response(&views::schema(&found, text)))
 }
@@ -200,6 +238,7 @@ async fn get_version(
 async fn get_version_schema(
     State(registry): State<Arc<Registry>>,
     access: Access,
+    seen: Seen,
     PathParams((subject, version)): PathParams<(String, String)>,
     params: Params,
 ) -> ApiResult<Response> {
@@ -208,6 +247,7 @@ async fn get_version_schema(
         &access,
         registry.version(&subject, version, params.flag("deleted"))?,
     )?;
+    seen.version(&found, Event::Fetched);
     Ok(raw_response(
         registry
             .formatted(&found.content, params.get("format"))
@@ -236,10 +276,12 @@ async fn referenced_by(
 
 async fn delete_version(
     State(registry): State<Arc<Registry>>,
+    Extension(usage): Extension<Arc<Usage>>,
     PathParams((subject, version)): PathParams<(String, String)>,
     params: Params,
 ) -> ApiResult<Response> {
     let version = path::version(&version)?;
+    refuse_recently_used(&usage, &registry, &subject, Some(version), &params).await?;
     let deleted = registry
         .delete_version(&subject, version, params.flag("permanent"))
         .await?;

@@ -44,7 +44,9 @@ pub use content::{sorted_metadata, SchemaContent};
 pub use error::{NotPermitted, RegistryError, Result, SchemaProblem};
 pub use overview::{Deleted, SortKey, Source, SubjectPage, SubjectQuery, SubjectSummary};
 use parse::RequestParse;
-pub use queries::{ContextCensus, SubjectFilter, VersionSpec, VersionView, ALL_CONTEXTS};
+pub use queries::{
+    ContextCensus, FoundById, SubjectFilter, VersionSpec, VersionView, ALL_CONTEXTS,
+};
 pub use references::qualify_reference_subject;
 pub use register::{RegisterOutcome, RequestReference, SchemaRequest};
 pub use settings::{Mode, PROTOBUF_WIRE_RULES};

@@ -50,6 +50,14 @@ impl VersionView {
     }
 }
 
+/// A schema found by its id.
+pub struct FoundById {
+    pub content: Arc<SchemaContent>,
+    /// The context the id was found in (`.` for the default one).
+    pub context: String,
+    pub max_id: i32,
+}
+
 /// A `{v}` path segment: a number, or `latest` (also `-1`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum VersionSpec {
@@ -175,19 +183,33 @@ impl Registry {
         })
     }
 
-    /// `GET /schemas/ids/{id}`: the content of `id` and the highest id of
-    /// the context it was found in.
-    pub fn schema_by_id(
-        &self,
-        id: i32,
-        subject: Option<&str>,
-    ) -> Result<(Arc<SchemaContent>, i32)> {
+    /// `GET /schemas/ids/{id}`: the content of `id`, the context it was
+    /// found in and that context's highest id.
+    pub fn schema_by_id(&self, id: i32, subject: Option<&str>) -> Result<FoundById> {
         let state = self.state();
         let (context, entry) = state
             .locate_id(id, subject)
             .ok_or(RegistryError::SchemaIdNotFound(id))?;
-        let max_id = state.context(context).map_or(0, |c| c.max_id);
-        Ok((Arc::clone(&entry.content), max_id))
+        Ok(FoundById {
+            content: Arc::clone(&entry.content),
+            max_id: state.context(context).map_or(0, |c| c.max_id),
+            context: context.to_owned(),
+        })
+    }
+
+    /// Every subject-version holding `id` (soft-deleted ones too), in the
+    /// order they were written.
+    pub fn id_holders(&self, id: i32, subject: Option<&str>) -> Vec<(String, i32)> {
+        let state = self.state();
+        state
+            .locate_id(id, subject)
+            .map_or_else(Vec::new, |(_, entry)| {
+                entry
+                    .holders
+                    .iter()
+                    .map(|(subject, version)| (subject.to_string(), *version))
+                    .collect()
+            })
     }
 
     /// `GET /schemas/ids/{id}/versions`: the subject-versions holding `id`

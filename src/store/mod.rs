@@ -7,7 +7,8 @@
 //! position, so that rewriting a key drops its older entry and a tombstone
 //! drops the key; `meta` holds the last position written. Each write is one
 //! atomic batch. `key_forms` remembers the other byte forms a key was
-//! found in on a Kafka topic ([`key_forms`]).
+//! found in on a Kafka topic ([`key_forms`]). `usage` holds who read what
+//! ([`usage`]), apart from the records: never replayed, never exported.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -24,6 +25,7 @@ mod frame;
 mod key_forms;
 mod migrate;
 mod replay;
+mod usage;
 
 /// Where a record stands in the log: a Kafka offset in a cluster, a
 /// counter of treaty's own on one node.
@@ -33,6 +35,7 @@ const LOG: &str = "log";
 const KEYS: &str = "keys";
 const META: &str = "meta";
 const KEY_FORMS: &str = "key_forms";
+const USAGE: &str = "usage";
 const LAST_POSITION: &[u8] = b"last_position";
 
 pub struct Store {
@@ -87,7 +90,7 @@ impl Store {
         // timers, which would time every read and write.
         options.enable_statistics();
         options.set_statistics_level(StatsLevel::ExceptHistogramOrTimers);
-        let mut families = vec![LOG, KEYS, META, KEY_FORMS];
+        let mut families = vec![LOG, KEYS, META, KEY_FORMS, USAGE];
         let existing = DB::list_cf(&options, dir).unwrap_or_default();
         let legacy = existing.iter().any(|cf| cf == migrate::LEGACY);
         if legacy {
@@ -171,7 +174,7 @@ impl Store {
     /// Moves what only the WAL holds into table files, so that the next
     /// open has no log to replay (done at a graceful stop).
     pub fn flush(&self) -> Result<(), StoreError> {
-        for family in [LOG, KEYS, META, KEY_FORMS] {
+        for family in [LOG, KEYS, META, KEY_FORMS, USAGE] {
             self.db.flush_cf(self.cf(family))?;
         }
         Ok(())

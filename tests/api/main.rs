@@ -40,3 +40,4 @@ mod server;
 mod subjects;
 mod tls;
 mod ui;
+mod usage;
