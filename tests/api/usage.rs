@@ -175,6 +175,16 @@ fn fetches_lookups_and_registrations_move_the_figures() {
 }
 
 #[test]
+fn nothing_is_recorded_unless_recording_is_turned_on() {
+    let server = Server::start();
+    server.register("orders-value", &record("Order", &[("id", "long")]));
+    assert_eq!(server.get("/schemas/ids/1").status, 200);
+    let id = usage(&server, "/v1/usage/ids/1");
+    assert_eq!(count(&id["byId"], "fetched"), 0, "{id}");
+    assert_eq!(count(&id["versions"][0]["usage"], "registered"), 0, "{id}");
+}
+
+#[test]
 fn usage_survives_a_crash_after_a_flush_and_a_graceful_restart() {
     let server = Server::start_with(&["--usage-recording", "--usage-flush-interval", "50ms"]);
     server.register("orders-value", &record("Order", &[("id", "long")]));
@@ -183,7 +193,7 @@ fn usage_survives_a_crash_after_a_flush_and_a_graceful_restart() {
     }
     await_a_full_flush(&server);
 
-    let server = server.crash_and_restart();
+    let server = server.crash_and_restart_with(&["--usage-recording"]);
     assert_eq!(
         count(&usage(&server, "/v1/usage/ids/1")["byId"], "fetched"),
         3
@@ -191,7 +201,7 @@ fn usage_survives_a_crash_after_a_flush_and_a_graceful_restart() {
     assert_eq!(server.get("/schemas/ids/1").status, 200);
 
     // A graceful stop writes what the interval (5 s by default) has not.
-    let server = server.restart();
+    let server = server.restart_with(&["--usage-recording"]);
     let id = usage(&server, "/v1/usage/ids/1");
     let registered = count(&id["versions"][0]["usage"], "registered");
     assert_eq!((count(&id["byId"], "fetched"), registered), (4, 1));
@@ -199,7 +209,11 @@ fn usage_survives_a_crash_after_a_flush_and_a_graceful_restart() {
 
 #[test]
 fn clients_and_principals_are_kept_and_credentials_never() {
-    let server = Server::start_with(&["--usage-recording", "--auth-file", &auth::credentials_file()]);
+    let server = Server::start_with(&[
+        "--usage-recording",
+        "--auth-file",
+        &auth::credentials_file(),
+    ]);
     let admin = login("admin");
     let headers = [
         ("Content-Type", V1),
