@@ -19,7 +19,9 @@ use crate::auth::policy::Operation::{Delete, Read, Write};
 use crate::auth::policy::Rule::{Authenticated, Subject};
 use crate::auth::Access;
 use crate::metrics::Metrics;
-use crate::registry::{Registry, RegistryError, SubjectFilter, VersionView, ALL_CONTEXTS};
+use crate::registry::{
+    DeleteKind, Registry, RegistryError, SubjectFilter, VersionView, ALL_CONTEXTS,
+};
 
 /// The listing needs a principal and shows the subjects it may read; the
 /// rest need a role on `{subject}`, and where the registry serves another
@@ -138,14 +140,25 @@ async fn latest_with_metadata(
     Ok(json_response(&views::schema(&found, text)))
 }
 
+/// `permanent=true&soft=true` soft-deletes and permanently deletes in one
+/// call; with `dryRun=true` nothing is deleted (see
+/// [`crate::registry::DeletePreview`]).
+fn delete_kind(params: &Params) -> DeleteKind {
+    DeleteKind::from_flags(params.flag("permanent"), params.flag("soft"))
+}
+
 async fn delete_subject(
     State(registry): State<Arc<Registry>>,
     PathParams(subject): PathParams<String>,
     params: Params,
 ) -> ApiResult<Response> {
-    let deleted = registry
-        .delete_subject(&subject, params.flag("permanent"))
-        .await?;
+    let kind = delete_kind(&params);
+    if params.flag("dryRun") {
+        return Ok(json_response(
+            &registry.preview_subject_delete(&subject, kind)?,
+        ));
+    }
+    let deleted = registry.delete_subject(&subject, kind).await?;
     Ok(json_response(&deleted))
 }
 
@@ -240,8 +253,12 @@ async fn delete_version(
     params: Params,
 ) -> ApiResult<Response> {
     let version = path::version(&version)?;
-    let deleted = registry
-        .delete_version(&subject, version, params.flag("permanent"))
-        .await?;
+    let kind = delete_kind(&params);
+    if params.flag("dryRun") {
+        return Ok(json_response(
+            &registry.preview_version_delete(&subject, version, kind)?,
+        ));
+    }
+    let deleted = registry.delete_version(&subject, version, kind).await?;
     Ok(json_response(&deleted))
 }
