@@ -5,10 +5,12 @@
 //! `store` persists them, `kafka` reads and writes them on a topic,
 //! `registry` is the domain (register, look up, delete, configs and modes),
 //! `api` is the HTTP layer, `metrics` what it and the registry count,
+//! `audit` the trail of every write, who made it and what it changed,
 //! `serve` wires them.
 //! Schema parsing and compatibility live in the `treaty-compat` crate.
 
 pub mod api;
+pub mod audit;
 pub mod auth;
 pub mod backup;
 pub mod cluster;

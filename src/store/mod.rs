@@ -7,7 +7,8 @@
 //! position, so that rewriting a key drops its older entry and a tombstone
 //! drops the key; `meta` holds the last position written. Each write is one
 //! atomic batch. `key_forms` remembers the other byte forms a key was
-//! found in on a Kafka topic ([`key_forms`]).
+//! found in on a Kafka topic ([`key_forms`]). `audit` holds the audit
+//! trail, apart from the records ([`audit`]).
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -15,9 +16,11 @@ use std::path::Path;
 use rocksdb::{ColumnFamily, Options, WriteBatch, WriteOptions, DB};
 
 use crate::records::{Record, RecordKey};
+pub use audit::AuditKey;
 pub use key_forms::FoundKey;
 use replay::RawRecord;
 
+mod audit;
 mod frame;
 mod key_forms;
 mod migrate;
@@ -31,6 +34,7 @@ const LOG: &str = "log";
 const KEYS: &str = "keys";
 const META: &str = "meta";
 const KEY_FORMS: &str = "key_forms";
+const AUDIT: &str = "audit";
 const LAST_POSITION: &[u8] = b"last_position";
 
 pub struct Store {
@@ -76,7 +80,7 @@ impl Store {
         let mut options = Options::default();
         options.create_if_missing(true);
         options.create_missing_column_families(true);
-        let mut families = vec![LOG, KEYS, META, KEY_FORMS];
+        let mut families = vec![LOG, KEYS, META, KEY_FORMS, AUDIT];
         let existing = DB::list_cf(&options, dir).unwrap_or_default();
         let legacy = existing.iter().any(|cf| cf == migrate::LEGACY);
         if legacy {
@@ -160,7 +164,7 @@ impl Store {
     /// Moves what only the WAL holds into table files, so that the next
     /// open has no log to replay (done at a graceful stop).
     pub fn flush(&self) -> Result<(), StoreError> {
-        for family in [LOG, KEYS, META, KEY_FORMS] {
+        for family in [LOG, KEYS, META, KEY_FORMS, AUDIT] {
             self.db.flush_cf(self.cf(family))?;
         }
         Ok(())

@@ -96,10 +96,15 @@ impl Server {
     }
 
     /// Stops the server with SIGTERM and starts it again on the same data.
-    pub fn restart(mut self) -> Self {
+    pub fn restart(self) -> Self {
+        self.restart_with(&[])
+    }
+
+    /// [`Server::restart`] with `extra_args` for the new process.
+    pub fn restart_with(mut self, extra_args: &[&str]) -> Self {
         self.terminate();
         let temp = self._temp.take();
-        let mut restarted = Self::start_in(&self.data_dir, &[]);
+        let mut restarted = Self::start_in(&self.data_dir, extra_args);
         restarted._temp = temp;
         restarted
     }
