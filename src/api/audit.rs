@@ -33,13 +33,17 @@ fn invalid(message: String) -> ApiError {
     ApiError::http(StatusCode::UNPROCESSABLE_ENTITY, message)
 }
 
-/// An RFC 3339 time (`2026-01-31T12:00:00Z`, fractions allowed).
+/// An RFC 3339 time in UTC (`2026-01-31T12:00:00Z`, fractions allowed; no
+/// other offset).
 fn time(params: &Params, name: &str) -> ApiResult<Option<SystemTime>> {
     params
         .get(name)
         .map(|raw| {
-            humantime::parse_rfc3339_weak(raw)
-                .map_err(|_| invalid(format!("Invalid {name} '{raw}': expected an RFC 3339 time")))
+            humantime::parse_rfc3339_weak(raw).map_err(|_| {
+                invalid(format!(
+                    "Invalid {name} '{raw}': expected an RFC 3339 time in UTC"
+                ))
+            })
         })
         .transpose()
 }
