@@ -6,10 +6,12 @@
 //! `registry` is the domain (register, look up, delete, configs and modes),
 //! `api` is the HTTP layer, `metrics` what it and the registry count,
 //! `usage` who used which schema when,
+//! `audit` the trail of every write, who made it and what it changed,
 //! `serve` wires them.
 //! Schema parsing and compatibility live in the `treaty-compat` crate.
 
 pub mod api;
+pub mod audit;
 pub mod auth;
 pub mod backup;
 pub mod cluster;

@@ -8,6 +8,7 @@ use std::sync::Arc;
 use axum::ServiceExt as _;
 use clap::Args;
 
+use crate::audit::{Audit, Retention};
 use crate::cluster::http::ClusterApi;
 use crate::cluster::Node;
 use crate::kafka::KafkaConfig;
@@ -51,6 +52,8 @@ pub struct ServeArgs {
     no_request_metrics: bool,
     #[command(flatten)]
     usage: UsageArgs,
+    #[command(flatten)]
+    audit: AuditArgs,
     #[command(flatten)]
     tls: crate::tls::TlsArgs,
     /// How log lines are written on standard error: `text`, or `json`
@@ -98,6 +101,18 @@ impl UsageArgs {
             unused_after: self.usage_unused_after,
         }
     }
+}
+
+/// The audit trail's retention (`GET /v1/audit`): entries older than the
+/// age, or beyond the count, are trimmed at start and every minute.
+#[derive(Args, Debug)]
+struct AuditArgs {
+    /// Keep audit entries this long (`90d`, `12h`, `30m`).
+    #[arg(long, env = "TREATY_AUDIT_MAX_AGE", default_value = "90d", value_parser = humantime::parse_duration)]
+    audit_max_age: std::time::Duration,
+    /// Keep at most this many audit entries, the newest; 0 records none.
+    #[arg(long, env = "TREATY_AUDIT_MAX_ENTRIES", default_value_t = 100_000)]
+    audit_max_entries: usize,
 }
 
 /// Cluster mode: without `--kafka-bootstrap` treaty runs on its own.
@@ -184,10 +199,20 @@ pub fn run(args: ServeArgs) -> Result<(), Box<dyn std::error::Error>> {
     let metrics = Arc::new(crate::metrics::Metrics::new(!args.no_request_metrics));
     metrics.watch_store(Arc::clone(&store));
     let counting = Arc::clone(&metrics);
-    let registry = without_transparent_huge_pages(|| Registry::open(&store, log))
+    let retention = Retention {
+        max_age: args.audit.audit_max_age,
+        max_entries: args.audit.audit_max_entries,
+    };
+    let audit = Arc::new(Audit::open(Arc::clone(&store), retention)?);
+    audit.trim(std::time::SystemTime::now())?;
+    let mut registry = without_transparent_huge_pages(|| Registry::open(&store, log))
         .map_err(|e| format!("cannot load the registry: {e}"))?
         .validating_avro_defaults(args.avro_validate_defaults)
         .observing_commits(move |writes| counting.committed(writes));
+    if retention.max_entries > 0 {
+        let recording = Arc::clone(&audit);
+        registry = registry.observing_changes(move |changes| recording.record(changes));
+    }
     metrics.loaded_in(loading.elapsed());
     let usage = Usage::open(Arc::clone(&store), args.usage.settings());
     usage.flush_every(Arc::clone(&store), args.usage.usage_flush_interval);
@@ -204,10 +229,12 @@ pub fn run(args: ServeArgs) -> Result<(), Box<dyn std::error::Error>> {
         auth,
         Arc::clone(&metrics),
         Arc::clone(&usage),
+        Arc::clone(&audit),
         !args.no_ui,
     );
     let runtime = tokio::runtime::Runtime::new()?;
     runtime.block_on(async {
+        audit.keep_trimming();
         let listener = tokio::net::TcpListener::bind(args.listen)
             .await
             .map_err(|e| format!("cannot listen on {}: {e}", args.listen))?;

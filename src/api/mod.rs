@@ -2,12 +2,15 @@
 //! [`Api::handle`]: URL rewriting (trailing slashes and empty segments,
 //! `/contexts/{ctx}/…`, then config aliases, so that authorization sees
 //! the target subject), authentication when configured, content negotiation (`negotiate`), then
-//! the router; every error leaves as an [`ApiError`]. Each request is then
-//! counted in the metrics and logged once, by its route's template.
+//! the router; every error leaves as an [`ApiError`]. A request that may
+//! write is routed with its [`Actor`] named for the audit trail. Each
+//! request is then counted in the metrics and logged once, by its route's
+//! template.
 
 mod access;
 mod aliases;
 mod answers;
+mod audit;
 mod body;
 mod compatibility;
 mod config;
@@ -46,6 +49,7 @@ pub use negotiate::json_response;
 pub use operations::{is_operational, node_checks, readiness, READY};
 pub use path::SUBJECT_SEGMENT;
 
+use crate::audit::{Actor, Audit};
 use crate::auth::escape::Escaped;
 use crate::auth::{Access, Auth};
 use crate::logging;
@@ -90,7 +94,8 @@ fn routes(with_ui: bool) -> Routes {
         .merge(compatibility::routes())
         .merge(contexts::routes())
         .merge(usage::routes())
-        .merge(operations::routes());
+        .merge(operations::routes())
+        .merge(audit::routes());
     match with_ui {
         true => routes.merge(ui::routes()).merge(ui_api::routes()),
         false => routes,
@@ -100,14 +105,15 @@ fn routes(with_ui: bool) -> Routes {
 /// The API over `registry`; with `auth`, every request is authenticated
 /// and authorized after the rewrite (so it sees the final path) and before
 /// content negotiation. Every request is counted in `metrics`, and every
-/// use of a schema in `usage`. With `with_ui`, the web UI is served at
-/// `/ui/`.
+/// use of a schema in `usage`; `audit` answers `/v1/audit`. With
+/// `with_ui`, the web UI is served at `/ui/`.
 pub fn app(
     registry: Arc<Registry>,
     max_body_bytes: usize,
     auth: Option<Arc<Auth>>,
     metrics: Arc<Metrics>,
     usage: Arc<Usage>,
+    audit: Arc<Audit>,
     with_ui: bool,
 ) -> Api {
     let answers = Arc::new(RenderedAnswers::default());
@@ -119,7 +125,8 @@ pub fn app(
         .layer(DefaultBodyLimit::max(max_body_bytes))
         .layer(Extension(Arc::clone(&answers)))
         .layer(Extension(Arc::clone(&metrics)))
-        .layer(Extension(Arc::clone(&usage)));
+        .layer(Extension(Arc::clone(&usage)))
+        .layer(Extension(audit));
     Api(Arc::new(Stages {
         router,
         rules,
@@ -176,10 +183,18 @@ impl Api {
         );
         let response = match answered {
             Some(response) => response,
-            None => match self.0.router.clone().oneshot(request).await {
-                Ok(response) => response,
-                Err(never) => match never {},
-            },
+            None => {
+                let actor = audited_actor(&request, &served);
+                let routed = self.0.router.clone().oneshot(request);
+                let routed = match actor {
+                    Some(actor) => crate::audit::acting(actor, routed).await,
+                    None => routed.await,
+                };
+                match routed {
+                    Ok(response) => response,
+                    Err(never) => match never {},
+                }
+            }
         };
         let response = match produced {
             Some(produced) => negotiate::label(response, produced),
@@ -209,6 +224,25 @@ impl tower::Service<Request> for Api {
             Ok(response)
         })
     }
+}
+
+/// The actor of a request that may write (any method but GET and HEAD),
+/// for the audit trail.
+fn audited_actor(request: &Request, served: &Served) -> Option<Actor> {
+    if matches!(*request.method(), Method::GET | Method::HEAD) {
+        return None;
+    }
+    let header = |name: &str| {
+        let value = request.headers().get(name)?.to_str().ok()?;
+        Some(Actor::client_header(value))
+    };
+    Some(Actor {
+        principal: served.principal.clone(),
+        user_agent: header("user-agent"),
+        client_version: header("confluent-client-version"),
+        method: request.method().as_str().to_owned(),
+        route: served.route.route().to_owned(),
+    })
 }
 
 /// The one line each request leaves at INFO: its route template, never

@@ -21,7 +21,7 @@ use crate::auth::policy::Rule::{Authenticated, Subject};
 use crate::auth::Access;
 use crate::metrics::Metrics;
 use crate::registry::{
-    QualifiedSubject, Registry, RegistryError, SubjectFilter, VersionSpec, VersionView,
+    DeleteKind, QualifiedSubject, Registry, RegistryError, SubjectFilter, VersionSpec, VersionView,
     ALL_CONTEXTS,
 };
 use crate::usage::{Event, Usage};
@@ -167,6 +167,13 @@ async fn latest_with_metadata(
     Ok(json_response(&views::schema(&found, text)))
 }
 
+/// `permanent=true&soft=true` soft-deletes and permanently deletes in one
+/// call; with `dryRun=true` nothing is deleted (see
+/// [`crate::registry::DeletePreview`]).
+fn delete_kind(params: &Params) -> DeleteKind {
+    DeleteKind::from_flags(params.flag("permanent"), params.flag("soft"))
+}
+
 async fn delete_subject(
     State(registry): State<Arc<Registry>>,
     Extension(usage): Extension<Arc<Usage>>,
@@ -174,9 +181,13 @@ async fn delete_subject(
     params: Params,
 ) -> ApiResult<Response> {
     refuse_recently_used(&usage, &registry, &subject, None, &params).await?;
-    let deleted = registry
-        .delete_subject(&subject, params.flag("permanent"))
-        .await?;
+    let kind = delete_kind(&params);
+    if params.flag("dryRun") {
+        return Ok(json_response(
+            &registry.preview_subject_delete(&subject, kind)?,
+        ));
+    }
+    let deleted = registry.delete_subject(&subject, kind).await?;
     Ok(json_response(&deleted))
 }
 
@@ -282,8 +293,12 @@ async fn delete_version(
 ) -> ApiResult<Response> {
     let version = path::version(&version)?;
     refuse_recently_used(&usage, &registry, &subject, Some(version), &params).await?;
-    let deleted = registry
-        .delete_version(&subject, version, params.flag("permanent"))
-        .await?;
+    let kind = delete_kind(&params);
+    if params.flag("dryRun") {
+        return Ok(json_response(
+            &registry.preview_version_delete(&subject, version, kind)?,
+        ));
+    }
+    let deleted = registry.delete_version(&subject, version, kind).await?;
     Ok(json_response(&deleted))
 }

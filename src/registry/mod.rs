@@ -13,6 +13,8 @@ mod compare;
 mod compatibility;
 mod content;
 mod delete;
+mod delete_preview;
+mod effects;
 mod error;
 mod lookup;
 mod overview;
@@ -41,6 +43,9 @@ pub use crate::records::Reference;
 pub use compare::{Change, Comparison};
 pub use compatibility::CompatibilityTarget;
 pub use content::{sorted_metadata, SchemaContent};
+pub use delete::DeleteKind;
+pub use delete_preview::{AffectedVersion, DeletePreview, Referrer, SubjectVersion};
+pub use effects::Effect;
 pub use error::{NotPermitted, RegistryError, Result, SchemaProblem};
 pub use overview::{Deleted, SortKey, Source, SubjectPage, SubjectQuery, SubjectSummary};
 use parse::RequestParse;
@@ -63,6 +68,9 @@ struct PendingCommit {
     ready: Vec<ReadyRecord>,
     done: oneshot::Sender<Result<()>>,
 }
+
+/// What [`Registry::observing_changes`] calls.
+type EffectObserver = Box<dyn Fn(&[Effect]) + Send + Sync>;
 
 pub struct Registry {
     published: RwLock<State>,
@@ -93,6 +101,9 @@ pub struct Registry {
     avro_validate_defaults: bool,
     /// Told the number of writes each group commit made durable.
     on_commit: Option<Box<dyn Fn(usize) + Send + Sync>>,
+    /// Told what each write changed once it is durable, in the task that
+    /// asked for the write.
+    on_change: Option<EffectObserver>,
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -124,6 +135,7 @@ impl Registry {
             request_parses: AtomicU64::new(0),
             avro_validate_defaults: false,
             on_commit: None,
+            on_change: None,
         })
     }
 
@@ -136,6 +148,17 @@ impl Registry {
     /// Calls `observe` with the number of writes in each group commit.
     pub fn observing_commits(mut self, observe: impl Fn(usize) + Send + Sync + 'static) -> Self {
         self.on_commit = Some(Box::new(observe));
+        self
+    }
+
+    /// Calls `observe` with what each write changed, once it is durable,
+    /// in the task that made the write (writes read back from a cluster's
+    /// log are other nodes' and not told).
+    pub fn observing_changes(
+        mut self,
+        observe: impl Fn(&[Effect]) + Send + Sync + 'static,
+    ) -> Self {
+        self.on_change = Some(Box::new(observe));
         self
     }
 
@@ -208,7 +231,7 @@ impl Registry {
     /// to write and what to answer; the answer is given once the records are
     /// durable and published.
     async fn write<T>(&self, plan: impl FnOnce(&State) -> Result<(Vec<Record>, T)>) -> Result<T> {
-        let (answer, mut done) = {
+        let (answer, changes, mut done) = {
             let mut staged = self.staged.lock().await;
             let staged = staged.get_or_insert_with(|| {
                 let copy = self.staged_copy();
@@ -219,6 +242,10 @@ impl Registry {
             if records.is_empty() {
                 return Ok(answer);
             }
+            let changes = match &self.on_change {
+                Some(_) => effects::describe(staged, &records),
+                None => Vec::new(),
+            };
             let ready: Vec<ReadyRecord> = records.iter().cloned().map(ReadyRecord::from).collect();
             for record in &ready {
                 staged.apply_ready(record.clone());
@@ -229,15 +256,18 @@ impl Registry {
                 ready,
                 done: sender,
             });
-            (answer, receiver)
+            (answer, changes, receiver)
         };
         loop {
             tokio::select! {
                 biased;
                 outcome = &mut done => {
-                    return outcome
-                        .unwrap_or_else(|_| Err(RegistryError::Store("commit abandoned".into())))
-                        .map(|()| answer);
+                    let outcome = outcome
+                        .unwrap_or_else(|_| Err(RegistryError::Store("commit abandoned".into())));
+                    if let (Ok(()), Some(observe)) = (&outcome, &self.on_change) {
+                        observe(&changes);
+                    }
+                    return outcome.map(|()| answer);
                 }
                 _committer = self.committer.lock() => {
                     self.commit_queue().await;

@@ -8,7 +8,7 @@ use treaty_compat::SchemaType;
 use super::queries::VersionSpec;
 use super::state::State;
 use super::subject::QualifiedSubject;
-use super::{Mode, Registry, RequestReference, SchemaRequest};
+use super::{DeleteKind, Mode, Registry, RequestReference, SchemaRequest};
 use crate::log::{LocalLog, Log, LogError};
 use crate::records::{ClearSubjectValue, ModeValue, Record, SchemaValue};
 use crate::store::{Position, Store};
@@ -142,7 +142,8 @@ fn a_soft_delete_writes_back_confluents_md5() {
     )];
     let (_dir, registry, log) = open_recording(&topic);
 
-    run(registry.delete_version("secrets-value", VersionSpec::Number(1), false)).unwrap();
+    run(registry.delete_version("secrets-value", VersionSpec::Number(1), DeleteKind::Soft))
+        .unwrap();
     encrypted.deleted = true;
     assert_eq!(
         appended(&log),

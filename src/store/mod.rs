@@ -9,6 +9,7 @@
 //! atomic batch. `key_forms` remembers the other byte forms a key was
 //! found in on a Kafka topic ([`key_forms`]). `usage` holds who read what
 //! ([`usage`]), apart from the records: never replayed, never exported.
+//! `audit` holds the audit trail, apart from the records ([`audit`]).
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -18,9 +19,11 @@ use rocksdb::statistics::{StatsLevel, Ticker};
 use rocksdb::{ColumnFamily, Options, WriteBatch, WriteOptions, DB};
 
 use crate::records::{Record, RecordKey};
+pub use audit::AuditKey;
 pub use key_forms::FoundKey;
 use replay::RawRecord;
 
+mod audit;
 mod frame;
 mod key_forms;
 mod migrate;
@@ -36,6 +39,7 @@ const KEYS: &str = "keys";
 const META: &str = "meta";
 const KEY_FORMS: &str = "key_forms";
 const USAGE: &str = "usage";
+const AUDIT: &str = "audit";
 const LAST_POSITION: &[u8] = b"last_position";
 
 pub struct Store {
@@ -90,7 +94,7 @@ impl Store {
         // timers, which would time every read and write.
         options.enable_statistics();
         options.set_statistics_level(StatsLevel::ExceptHistogramOrTimers);
-        let mut families = vec![LOG, KEYS, META, KEY_FORMS, USAGE];
+        let mut families = vec![LOG, KEYS, META, KEY_FORMS, USAGE, AUDIT];
         let existing = DB::list_cf(&options, dir).unwrap_or_default();
         let legacy = existing.iter().any(|cf| cf == migrate::LEGACY);
         if legacy {
@@ -174,7 +178,7 @@ impl Store {
     /// Moves what only the WAL holds into table files, so that the next
     /// open has no log to replay (done at a graceful stop).
     pub fn flush(&self) -> Result<(), StoreError> {
-        for family in [LOG, KEYS, META, KEY_FORMS, USAGE] {
+        for family in [LOG, KEYS, META, KEY_FORMS, USAGE, AUDIT] {
             self.db.flush_cf(self.cf(family))?;
         }
         Ok(())

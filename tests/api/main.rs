@@ -1,6 +1,7 @@
 //! HTTP-level tests of treaty against the behaviour of Confluent Schema
 //! Registry 7.9, each starting the real binary.
 
+mod audit;
 mod auth;
 mod auth_limits;
 mod auth_reads;
