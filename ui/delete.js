@@ -4,12 +4,11 @@
 // that the registry refuses while another subject references them (that
 // refusal is shown as the registry words it).
 //
-// The consequences are worked out from reads (versions, referencedby, an
-// id's holders). Once the delete routes answer `?dryRun=true`, asking the
-// registry itself replaces `idConsequence`, `idsConsequence` and the
-// referrer counts.
+// What a permanent delete does to schema ids is the registry's own answer
+// to the same delete with `?dryRun=true`; the referrers shown are those of
+// the version on screen (its referencedby).
 
-import {del, get, segment} from './http.js';
+import {del, segment} from './http.js';
 import {errorBox, h, subjectHref} from './dom.js';
 
 /** Shows `hash`, re-rendering when it is the one already shown. */
@@ -22,29 +21,34 @@ function plural(count, one, many = `${one}s`) {
   return `${count} ${count === 1 ? one : many}`;
 }
 
-/** What a permanent delete of `version` does to its schema id: gone,
- * unless another subject-version (that the caller may read) holds it. */
-async function idConsequence(subject, version) {
-  const holders = await get(`/schemas/ids/${version.id}/versions?deleted=true&subject=${segment(subject)}`);
-  const others = holders.filter((held) => held.subject !== version.subject || held.version !== version.version);
-  if (!others.length) return `schema id ${version.id} stops being reachable: no other subject-version holds it.`;
+/** What the registry says `path`'s delete would do: the same call with
+ * `dryRun=true`, which deletes nothing and refuses as the real one would
+ * (then `refused` is the registry's message). */
+async function preview(path) {
+  try {
+    return await del(`${path}${path.includes('?') ? '&' : '?'}dryRun=true`);
+  } catch (error) {
+    return {refused: error.message, versions: []};
+  }
+}
+
+/** What a permanent delete of `version` (at `path`) does to its schema id:
+ * gone, unless another subject-version holds it. */
+async function idConsequence(version, path) {
+  const plan = await preview(path);
+  if (plan.refused) return `the registry refuses it now: ${plan.refused}`;
+  const [affected] = plan.versions;
+  const others = affected.idAlsoHeldBy;
+  if (!affected.idStillServed) return `schema id ${version.id} stops being reachable: no other subject-version holds it.`;
   return `schema id ${version.id} stays reachable: ${others.map((o) => `${o.subject} v${o.version}`).join(', ')} also hold${others.length === 1 ? 's' : ''} it.`;
 }
 
-/** Above this many versions a permanent subject delete's summary does not
- * look up each version's id (two reads a version). */
-const MAX_LOOKED_UP = 100;
-
-/** What a permanent delete of every one of `versions` of `subject` does to
- * their schema ids: those no other subject holds stop being reachable. */
-async function idsConsequence(subject, versions) {
-  if (versions.length > MAX_LOOKED_UP) return 'a schema id no other subject holds stops being reachable.';
-  const base = `/subjects/${segment(subject)}/versions`;
-  const views = await Promise.all(versions.map((v) => get(`${base}/${v}?deleted=true`)));
-  const ids = [...new Set(views.map((view) => view.id))];
-  const holders = await Promise.all(ids.map((id) => get(`/schemas/ids/${id}/versions?deleted=true&subject=${segment(subject)}`)));
-  // The subject as the registry names it (qualified), as holders are named.
-  const gone = ids.filter((_, n) => holders[n].every((held) => held.subject === views[0].subject));
+/** What a permanent delete of the subject (at `path`) does to its schema
+ * ids: those no other subject holds stop being reachable. */
+async function idsConsequence(path) {
+  const {refused, versions} = await preview(path);
+  if (refused) return `the registry refuses it now: ${refused}`;
+  const gone = [...new Set(versions.filter((v) => !v.idStillServed).map((v) => v.id))];
   if (!gone.length) return 'every schema id stays reachable: other subjects hold them.';
   return `schema ${gone.length === 1 ? 'id' : 'ids'} ${gone.join(', ')} ${gone.length === 1 ? 'stops' : 'stop'} being reachable: no other subject holds ${gone.length === 1 ? 'it' : 'them'}.`;
 }
@@ -97,7 +101,7 @@ async function versionDeletion(subject, version, versions, live, referrers) {
     id: 'delete-version',
     label: `Delete version ${n} permanently`,
     summary: h('span', {},
-      `Permanently delete ${subject} v${n}: ${await idConsequence(subject, version)}`,
+      `Permanently delete ${subject} v${n}: ${await idConsequence(version, `${base}?permanent=true`)}`,
       last ? ` It is the subject's last version: ${subject} goes, with its own compatibility and mode.` : '',
       refusal(referrers, `v${n}`)),
     path: `${base}?permanent=true`,
@@ -108,15 +112,16 @@ async function versionDeletion(subject, version, versions, live, referrers) {
 /** The whole subject; `versions` every version number, soft-deleted too. */
 async function subjectDeletion(subject, versions, live, referrers) {
   const permanent = live.length === 0;
+  const path = `/subjects/${segment(subject)}${permanent ? '?permanent=true' : ''}`;
   return action({
     id: 'delete-subject',
     label: permanent ? 'Delete subject permanently' : 'Delete subject',
     summary: h('span', {},
       permanent
-        ? `Permanently delete ${subject}: ${plural(versions.length, 'soft-deleted version')} and its own compatibility and mode go for good; ${await idsConsequence(subject, versions)}`
+        ? `Permanently delete ${subject}: ${plural(versions.length, 'soft-deleted version')} and its own compatibility and mode go for good; ${await idsConsequence(path)}`
         : `Soft-delete ${subject}: ${plural(live.length, 'live version')} ${live.length === 1 ? 'stops' : 'stop'} being served, still readable with deleted=true until deleted for good.`,
       refusal(referrers, 'The version shown')),
-    path: `/subjects/${segment(subject)}${permanent ? '?permanent=true' : ''}`,
+    path,
     after: () => revisit(permanent ? '#/subjects' : subjectHref(subject)),
   });
 }

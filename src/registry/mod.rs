@@ -82,6 +82,9 @@ pub struct Registry {
     writable: AtomicBool,
     /// Set by a failed append, cleared by the next one that succeeds.
     log_failing: AtomicBool,
+    /// Whether any config of the published state names an alias: every
+    /// request asks, and an atomic spares it the state's lock.
+    aliased: AtomicBool,
     /// Planned writes in plan order, waiting for a committer.
     queue: Mutex<Vec<PendingCommit>>,
     /// Held by the one request that is committing the queue.
@@ -126,6 +129,7 @@ impl Registry {
             staged: tokio::sync::Mutex::new(None),
             writable: AtomicBool::new(false),
             log_failing: AtomicBool::new(false),
+            aliased: AtomicBool::new(state.has_aliases()),
             published: RwLock::new(state),
             queue: Mutex::new(Vec::new()),
             committer: tokio::sync::Mutex::new(()),
@@ -307,6 +311,8 @@ impl Registry {
                         published.apply_ready(ready);
                     }
                 }
+                self.aliased
+                    .store(published.has_aliases(), Ordering::Release);
                 drop(published);
                 for commit in batch {
                     let _ = commit.done.send(Ok(()));
@@ -360,6 +366,8 @@ impl Registry {
         for (_, record) in fresh {
             published.apply(record);
         }
+        self.aliased
+            .store(published.has_aliases(), Ordering::Release);
         drop(published);
         *staged = None;
         *lock(&self.applied) = Some(last);

@@ -172,7 +172,7 @@ impl Registry {
 
     /// Whether any subject's config names an alias.
     pub fn has_aliases(&self) -> bool {
-        self.state().has_aliases()
+        self.aliased.load(std::sync::atomic::Ordering::Acquire)
     }
 
     /// The subject `subject` is an alias of: the `alias` of its own config
