@@ -21,8 +21,8 @@ use crate::auth::policy::Rule::{Authenticated, Subject};
 use crate::auth::Access;
 use crate::metrics::Metrics;
 use crate::registry::{
-    DeleteKind, QualifiedSubject, Registry, RegistryError, SubjectFilter, VersionSpec, VersionView,
-    ALL_CONTEXTS,
+    DeleteKind, DeletePreview, QualifiedSubject, Registry, RegistryError, SubjectFilter,
+    VersionView, ALL_CONTEXTS,
 };
 use crate::usage::{Event, Usage};
 
@@ -91,20 +91,23 @@ async fn list_subjects(
 }
 
 /// With `--usage-delete-guard`, a delete of what was used within the
-/// window needs `force=true` (off by default, as in Confluent).
-async fn refuse_recently_used(
+/// window needs `force=true` (off by default, as in Confluent). `affected`
+/// is the delete's own dry run: the guard weighs exactly the versions the
+/// delete would reach, and a delete the registry refuses anyway is left to
+/// that refusal.
+async fn refuse_recently_used<T>(
     usage: &Usage,
-    registry: &Registry,
-    subject: &str,
-    version: Option<VersionSpec>,
     params: &Params,
+    affected: impl FnOnce() -> Result<DeletePreview<T>, RegistryError>,
 ) -> ApiResult<()> {
     if params.flag("force") || usage.settings().delete_guard.is_none() {
         return Ok(());
     }
     usage.loaded().await;
-    let permanent = params.flag("permanent");
-    match usage.recent_use(registry, subject, version, permanent) {
+    let Ok(preview) = affected() else {
+        return Ok(());
+    };
+    match usage.recent_use(&preview.versions) {
         Some(recent) => Err(refuse_delete(recent)),
         None => Ok(()),
     }
@@ -180,8 +183,11 @@ async fn delete_subject(
     PathParams(subject): PathParams<String>,
     params: Params,
 ) -> ApiResult<Response> {
-    refuse_recently_used(&usage, &registry, &subject, None, &params).await?;
     let kind = delete_kind(&params);
+    refuse_recently_used(&usage, &params, || {
+        registry.preview_subject_delete(&subject, kind)
+    })
+    .await?;
     if params.flag("dryRun") {
         return Ok(json_response(
             &registry.preview_subject_delete(&subject, kind)?,
@@ -292,8 +298,11 @@ async fn delete_version(
     params: Params,
 ) -> ApiResult<Response> {
     let version = path::version(&version)?;
-    refuse_recently_used(&usage, &registry, &subject, Some(version), &params).await?;
     let kind = delete_kind(&params);
+    refuse_recently_used(&usage, &params, || {
+        registry.preview_version_delete(&subject, version, kind)
+    })
+    .await?;
     if params.flag("dryRun") {
         return Ok(json_response(
             &registry.preview_version_delete(&subject, version, kind)?,

@@ -7,8 +7,8 @@ use std::time::Duration;
 
 use super::{now_millis, Figures, Usage, UsageKey};
 use crate::registry::{
-    QualifiedSubject, Registry, RegistryError, SubjectFilter, VersionSpec, VersionView,
-    ALL_CONTEXTS,
+    AffectedVersion, QualifiedSubject, Registry, RegistryError, SubjectFilter, VersionSpec,
+    VersionView, ALL_CONTEXTS,
 };
 
 /// One subject-version and what was seen of it and of its id.
@@ -68,8 +68,13 @@ impl Usage {
     }
 
     fn last_seen_of(&self, view: &VersionView) -> Option<u64> {
-        let version = self.last_seen(&version_key(&view.subject, view.version));
-        version.max(self.last_seen(&id_key(&view.subject, view.id)))
+        self.last_seen_at(&view.subject, view.version, view.id)
+    }
+
+    /// The later of the last use of `subject`'s `version` and of its `id`.
+    fn last_seen_at(&self, subject: &str, version: i32, id: i32) -> Option<u64> {
+        let by_version = self.last_seen(&version_key(subject, version));
+        by_version.max(self.last_seen(&id_key(subject, id)))
     }
 
     /// The versions of `subject` that `filter` admits (40401 as for
@@ -115,49 +120,20 @@ impl Usage {
         self.last_seen_of(view).is_none_or(|seen| seen < cutoff)
     }
 
-    /// With the delete guard on, the most recently seen version a delete of
-    /// `subject` (or of its `version`) would remove, if it was seen within
-    /// the window. A delete the registry will refuse anyway (unknown
-    /// subject or version) is left to it.
-    pub fn recent_use(
-        &self,
-        registry: &Registry,
-        subject: &str,
-        version: Option<VersionSpec>,
-        permanent: bool,
-    ) -> Option<RecentUse> {
+    /// With the delete guard on, the most recently seen of `affected` (the
+    /// versions a delete would reach, as its dry run lists them), if it was
+    /// seen within the window.
+    pub fn recent_use(&self, affected: &[AffectedVersion]) -> Option<RecentUse> {
         let window = self.settings.delete_guard?;
-        let affected: Vec<VersionView> = match version {
-            Some(spec) => {
-                let include_deleted = permanent && spec != VersionSpec::Latest;
-                registry
-                    .version(subject, spec, include_deleted)
-                    .ok()
-                    .into_iter()
-                    .collect()
-            }
-            None => {
-                let filter = if permanent {
-                    SubjectFilter::All
-                } else {
-                    SubjectFilter::Live
-                };
-                self.of_subject(registry, subject, filter)
-                    .ok()?
-                    .into_iter()
-                    .map(|usage| usage.view)
-                    .collect()
-            }
-        };
         let cutoff = now_millis().saturating_sub(window.as_millis() as u64);
         affected
-            .into_iter()
-            .filter_map(|view| Some((self.last_seen_of(&view)?, view)))
+            .iter()
+            .filter_map(|v| Some((self.last_seen_at(&v.subject, v.version, v.id)?, v)))
             .filter(|(seen, _)| *seen >= cutoff)
             .max_by_key(|(seen, _)| *seen)
-            .map(|(last_seen, view)| RecentUse {
-                subject: view.subject,
-                version: view.version,
+            .map(|(last_seen, v)| RecentUse {
+                subject: v.subject.clone(),
+                version: v.version,
                 last_seen,
                 window,
             })
